@@ -1,0 +1,67 @@
+"""Errors the store raises. Each carries the facts a person needs; the UI words them (see campaign.i18n)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base class for every failure of the store."""
+
+
+class StoreCorrupt(StoreError):
+    """A data file does not parse. It is left untouched; ``backup`` is the newest backup that has a good copy."""
+
+    def __init__(self, path: Path, detail: str, backup: Path | None) -> None:
+        self.path = path
+        self.detail = detail
+        self.backup = backup
+        super().__init__(f"corrupt data file {path}: {detail}; newest good backup: {backup}")
+
+
+class StoreWriteFailed(StoreError):
+    """A durable write failed (disk full, I/O error). The previous file is intact; nothing was changed."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        self.path = path
+        self.cause = cause
+        super().__init__(f"could not write {path}: {cause.strerror or cause}")
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's lock for longer than the timeout."""
+
+    def __init__(self, lock_path: Path, timeout: float) -> None:
+        self.lock_path = lock_path
+        self.timeout = timeout
+        super().__init__(f"the store is busy (lock {lock_path} held for more than {timeout:g}s)")
+
+
+class SchemaTooNew(StoreError):
+    """The data was written by a newer chuangyou than this one."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(f"data schema {found} is newer than this program supports ({supported})")
+
+
+class UnsafeFilesystem(StoreError):
+    """The data directory is on a network filesystem, where file locks cannot be trusted."""
+
+    def __init__(self, path: Path, fstype: str) -> None:
+        self.path = path
+        self.fstype = fstype
+        super().__init__(f"{path} is on a network filesystem ({fstype}); locks are unreliable there")
+
+
+class OutsideTransaction(StoreError):
+    """A write was attempted outside ``with store.transaction():`` (it would be a lost-update race)."""
+
+
+class TransactionFromAnotherTask(StoreError):
+    """An asyncio task entered a transaction while another task on the same thread holds one.
+
+    A thread-reentrant lock cannot tell the two apart, so they would not exclude each other.
+    Run store calls in a worker thread (``asyncio.to_thread``) and never await inside a transaction.
+    """

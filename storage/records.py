@@ -1,0 +1,272 @@
+"""Typed records for everything the store keeps, and their JSON documents.
+
+Records are frozen dataclasses; ``to_doc`` / ``from_doc`` are the only place a record meets its JSON shape.
+Times are ISO 8601 strings with their UTC offset; dates are ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Self
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    COMMITTEE = "committee"
+    SECRETARY = "secretary"
+
+
+class AttendanceStatus(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    EXCUSED = "excused"
+    ABSENT = "absent"
+    MAKE_UP = "make_up"
+
+
+class SignInMethod(StrEnum):
+    KIOSK = "kiosk"
+    SCAN = "scan"
+    SECRETARY = "secretary"
+    SCRIPT = "script"
+
+
+class PledgeCategory(StrEnum):
+    """The five 带头, in the campaign plan's order."""
+
+    STUDY = "study"
+    ACHIEVEMENT = "achievement"
+    SERVICE = "service"
+    DISCIPLINE = "discipline"
+    INTEGRITY = "integrity"
+
+
+class PledgeState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    RETURNED = "returned"
+    FULFILLED = "fulfilled"
+    EVALUATED = "evaluated"
+    WITHDRAWN = "withdrawn"
+
+
+class PledgeGrade(StrEnum):
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    PASS = "pass"
+    FAIL = "fail"
+
+
+class FeedbackOption(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY = "basically"
+    UNSATISFIED = "unsatisfied"
+    UNKNOWN = "unknown"
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    return value
+
+
+class Record:
+    """Mixin: JSON documents from and to frozen dataclasses."""
+
+    def to_doc(self) -> dict[str, Any]:
+        return {k: _to_json(v) for k, v in asdict(self).items()}  # type: ignore[call-overload]
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Self:
+        hints = {f.name: f for f in fields(cls)}  # type: ignore[arg-type]
+        kwargs = {k: _from_json(cls, k, v) for k, v in doc.items() if k in hints}
+        return cls(**kwargs)
+
+
+_DATETIME_FIELDS = {"start", "end", "at", "issued_at", "used_at", "created", "closed_at", "updated"}
+_DATE_FIELDS = {"due", "expires", "day"}
+
+
+def _from_json(cls: type, name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in _DATETIME_FIELDS and isinstance(value, str):
+        return datetime.fromisoformat(value)
+    if name in _DATE_FIELDS and isinstance(value, str):
+        return date.fromisoformat(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return _ENUM_FIELDS.get((cls.__name__, name), lambda v: v)(value)
+
+
+@dataclass(frozen=True)
+class School(Record):
+    name: str
+
+
+@dataclass(frozen=True)
+class Member(Record):
+    code: str
+    name: str
+    school: str
+    role: Role = Role.MEMBER
+    active: bool = True
+    pin_hash: str | None = None
+    #: Computed once at save time (pypinyin), so the kiosk never loads the pinyin dictionary.
+    pinyin_full: str = ""
+    pinyin_initials: str = ""
+
+
+@dataclass(frozen=True)
+class StudySession(Record):
+    id: int
+    title: str
+    start: datetime
+    end: datetime
+    topic: str = ""
+    place: str = ""
+    opens_before_min: int = 30
+    late_after_min: int = 5
+    closes_after_min: int = 30
+    #: "open" / "closed" when the secretary forced the window; None follows the clock.
+    forced: str | None = None
+    closed_at: datetime | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class Attendance(Record):
+    session_id: int
+    member: str
+    status: AttendanceStatus
+    at: datetime
+    how: SignInMethod
+    by: str | None = None
+    reason: str | None = None
+    minutes_late: int = 0
+
+
+@dataclass(frozen=True)
+class PledgeEvent(Record):
+    at: datetime
+    by: str
+    state: PledgeState
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Pledge(Record):
+    id: str
+    member: str
+    category: PledgeCategory
+    text: str
+    target: str
+    due: date
+    state: PledgeState
+    created: datetime
+    progress: tuple[dict[str, str], ...] = ()
+    evidence: str = ""
+    grade: PledgeGrade | None = None
+    grade_comment: str = ""
+    history: tuple[dict[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedbackBatch(Record):
+    id: str
+    member: str
+    class_label: str
+    count: int
+    issued_at: datetime
+    expires: date
+    by: str
+
+
+@dataclass(frozen=True)
+class FeedbackToken(Record):
+    code: str
+    batch: str
+    member: str
+    class_label: str
+    expires: date
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Feedback(Record):
+    """A parent's answer. Deliberately has no token field: an answer cannot be traced to its slip."""
+
+    member: str
+    school: str
+    option: FeedbackOption
+    day: date
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class AuditEntry(Record):
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PointsAdjustment(Record):
+    id: int
+    member: str
+    points: int
+    reason: str
+    by: str
+    at: datetime
+    undone: bool = False
+
+
+@dataclass(frozen=True)
+class Settings(Record):
+    """Branch settings, kept in the store so every process agrees on them."""
+
+    #: The branch's local time zone; every time shown or parsed is in it.
+    timezone: str = "Asia/Shanghai"
+    #: UI language: "zh_CN" (default) or "en".
+    language: str = "zh_CN"
+    #: Sign-in opens this many minutes before a session starts.
+    signin_opens_before_min: int = 30
+    #: A sign-in is late this many minutes after the start.
+    late_after_min: int = 5
+    #: Sign-in closes this many minutes after the session ends.
+    signin_closes_after_min: int = 30
+    #: Whether members must enter their PIN to sign in.
+    require_pin: bool = True
+    #: Seconds without input after which the kiosk returns home and forgets who was there.
+    idle_timeout_s: int = 60
+    #: The branch's parent-satisfaction target (五个好: 90%).
+    satisfaction_target: float = 0.90
+    #: How many automatic backups to keep.
+    backup_keep: int = 14
+    #: Address and port the parent-feedback server listens on.
+    web_host: str = "0.0.0.0"  # noqa: S104 - it serves the school LAN by design
+    web_port: int = 8080
+    #: The URL printed in QR codes, e.g. "http://192.168.1.20:8080"; empty: derived from host and port.
+    public_url: str = ""
+
+
+_ENUM_FIELDS: dict[tuple[str, str], Any] = {
+    ("Member", "role"): Role,
+    ("Attendance", "status"): AttendanceStatus,
+    ("Attendance", "how"): SignInMethod,
+    ("PledgeEvent", "state"): PledgeState,
+    ("Pledge", "category"): PledgeCategory,
+    ("Pledge", "state"): PledgeState,
+    ("Pledge", "grade"): PledgeGrade,
+    ("Feedback", "option"): FeedbackOption,
+}

@@ -1,0 +1,383 @@
+"""Repositories: where each kind of record lives in the store, and typed access to it.
+
+Partitioning keeps every durable write small, whatever the years of history:
+
+=====================  ==============================================  =======================
+partition              holds                                           written by
+=====================  ==============================================  =======================
+core                   schools, members, settings                      roster changes
+sessions               study sessions                                  the secretary
+attendance/<id>-<bb>   one study session's attendance, 16 buckets      each sign-in
+pledges/<year>         pledges created that year                       pledge steps
+batches                feedback slip batches                           issuing slips
+tokens/<xx>            slip codes, bucketed by their first 2 letters   issuing, answering
+feedback/<yyyy-mm>     parents' answers by month, without codes        answering
+audit/<yyyy-mm>        the secretary's actions by month                every secretary action
+security               passphrase hash, failed-attempt counters        passphrase, PIN locks
+adjustments            manual points adjustments                       the secretary
+=====================  ==============================================  =======================
+
+Reads outside a transaction come from snapshots; call writes inside ``with store.transaction():``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from tinydb import where
+from tinydb.table import Table
+
+from .records import (
+    Attendance,
+    AuditEntry,
+    Feedback,
+    FeedbackBatch,
+    FeedbackToken,
+    Member,
+    Pledge,
+    PointsAdjustment,
+    School,
+    Settings,
+    StudySession,
+)
+from .store import Store
+from .tinystore import tinydb_for
+
+ATTENDANCE_BUCKETS = 16
+
+
+def _table(store: Store, partition: str, name: str) -> Table:
+    return tinydb_for(store, partition).table(name)
+
+
+def _docs(store: Store, partition: str, name: str) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = store.read(partition).get(name, {})
+    return table
+
+
+class Schools:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def all(self) -> list[School]:
+        return [School.from_doc(d) for d in _docs(self.store, "core", "schools").values()]
+
+    def exists(self, name: str) -> bool:
+        return any(d["name"] == name for d in _docs(self.store, "core", "schools").values())
+
+    def add(self, school: School) -> None:
+        _table(self.store, "core", "schools").insert(school.to_doc())
+
+
+class Members:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._index_of: int | None = None
+        self._index: dict[str, tuple[int, dict[str, Any]]] = {}
+
+    def _by_code(self) -> dict[str, tuple[int, dict[str, Any]]]:
+        docs = _docs(self.store, "core", "members")
+        if self.store.current() is not None or self._index_of != id(docs):
+            index = {d["code"]: (int(k), d) for k, d in docs.items()}
+            if self.store.current() is not None:
+                return index
+            self._index, self._index_of = index, id(docs)
+        return self._index
+
+    def all(self) -> list[Member]:
+        return [Member.from_doc(d) for _, d in self._by_code().values()]
+
+    def get(self, code: str) -> Member | None:
+        hit = self._by_code().get(code)
+        return Member.from_doc(hit[1]) if hit else None
+
+    def add(self, member: Member) -> None:
+        _table(self.store, "core", "members").insert(member.to_doc())
+
+    def add_many(self, members: list[Member]) -> None:
+        _table(self.store, "core", "members").insert_multiple([m.to_doc() for m in members])
+
+    def put(self, member: Member) -> None:
+        """Replace the member with the same code."""
+        hit = self._by_code().get(member.code)
+        if hit is None:
+            raise KeyError(member.code)
+        _table(self.store, "core", "members").update(member.to_doc(), doc_ids=[hit[0]])
+
+
+class SettingsRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self) -> Settings:
+        docs = _docs(self.store, "core", "settings")
+        return Settings.from_doc(next(iter(docs.values()))) if docs else Settings()
+
+    def put(self, settings: Settings) -> None:
+        table = _table(self.store, "core", "settings")
+        if table.contains(doc_id=1):
+            table.update(settings.to_doc(), doc_ids=[1])
+        else:
+            table.insert(settings.to_doc())
+
+
+class Sessions:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def all(self) -> list[StudySession]:
+        docs = _docs(self.store, "sessions", "sessions")
+        return sorted((StudySession.from_doc(d) for d in docs.values()), key=lambda s: (s.start, s.id))
+
+    def get(self, session_id: int) -> StudySession | None:
+        doc = _docs(self.store, "sessions", "sessions").get(str(session_id))
+        return StudySession.from_doc(doc) if doc else None
+
+    def add(self, session: StudySession) -> StudySession:
+        """Store a new session; its ``id`` is assigned here (the given one is ignored)."""
+        table = _table(self.store, "sessions", "sessions")
+        doc_id = table.insert({**session.to_doc(), "id": 0})
+        table.update({"id": doc_id}, doc_ids=[doc_id])
+        return replace(session, id=doc_id)
+
+    def put(self, session: StudySession) -> None:
+        _table(self.store, "sessions", "sessions").update(session.to_doc(), doc_ids=[session.id])
+
+
+def attendance_partition(session_id: int, member: str) -> str:
+    bucket = zlib.crc32(member.encode("utf-8")) % ATTENDANCE_BUCKETS
+    return f"attendance/{session_id}-{bucket:02d}"
+
+
+class AttendanceRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _partitions(self, session_id: int) -> list[str]:
+        return [f"attendance/{session_id}-{b:02d}" for b in range(ATTENDANCE_BUCKETS)]
+
+    def for_session(self, session_id: int) -> list[Attendance]:
+        out: list[Attendance] = []
+        for p in self._partitions(session_id):
+            out.extend(Attendance.from_doc(d) for d in _docs(self.store, p, "attendance").values())
+        return sorted(out, key=lambda a: (a.at, a.member))
+
+    def get(self, session_id: int, member: str) -> Attendance | None:
+        docs = _docs(self.store, attendance_partition(session_id, member), "attendance")
+        for d in docs.values():
+            if d["member"] == member:
+                return Attendance.from_doc(d)
+        return None
+
+    def put(self, record: Attendance) -> None:
+        """Insert or replace the record for (session, member)."""
+        table = _table(self.store, attendance_partition(record.session_id, record.member), "attendance")
+        table.upsert(record.to_doc(), where("member") == record.member)
+
+    def put_many(self, records: list[Attendance]) -> None:
+        by_partition: dict[str, list[Attendance]] = {}
+        for r in records:
+            by_partition.setdefault(attendance_partition(r.session_id, r.member), []).append(r)
+        for partition, group in by_partition.items():
+            table = _table(self.store, partition, "attendance")
+            existing = {d["member"]: int(k) for k, d in _docs(self.store, partition, "attendance").items()}
+            new = [r.to_doc() for r in group if r.member not in existing]
+            for r in group:
+                if r.member in existing:
+                    table.update(r.to_doc(), doc_ids=[existing[r.member]])
+            if new:
+                table.insert_multiple(new)
+
+    def session_ids(self) -> set[int]:
+        return {int(p.split("/")[1].split("-")[0]) for p in self.store.partitions("attendance")}
+
+
+def _year_of(pledge_id: str) -> str:
+    year, _, _n = pledge_id.partition("-")
+    if not (year.isdigit() and _n.isdigit()):
+        raise KeyError(pledge_id)
+    return year
+
+
+class Pledges:
+    """Pledges live in a partition per creation year; a pledge's id is ``<year>-<n>``."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, pledge: Pledge) -> Pledge:
+        year = str(pledge.created.year)
+        table = _table(self.store, f"pledges/{year}", "pledges")
+        doc_id = table.insert({**pledge.to_doc(), "id": ""})
+        stored = replace(pledge, id=f"{year}-{doc_id}")
+        table.update({"id": stored.id}, doc_ids=[doc_id])
+        return stored
+
+    def get(self, pledge_id: str) -> Pledge | None:
+        try:
+            year = _year_of(pledge_id)
+        except KeyError:
+            return None
+        doc = _docs(self.store, f"pledges/{year}", "pledges").get(pledge_id.split("-")[1])
+        return Pledge.from_doc(doc) if doc else None
+
+    def put(self, pledge: Pledge) -> None:
+        year = _year_of(pledge.id)
+        _table(self.store, f"pledges/{year}", "pledges").update(pledge.to_doc(), doc_ids=[int(pledge.id.split("-")[1])])
+
+    def all(self, years: list[int] | None = None) -> list[Pledge]:
+        partitions = [f"pledges/{y}" for y in years] if years else self.store.partitions("pledges")
+        out: list[Pledge] = []
+        for p in partitions:
+            out.extend(Pledge.from_doc(d) for d in _docs(self.store, p, "pledges").values())
+        return out
+
+
+class Batches:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, batch: FeedbackBatch) -> None:
+        _table(self.store, "batches", "batches").insert(batch.to_doc())
+
+    def get(self, batch_id: str) -> FeedbackBatch | None:
+        for d in _docs(self.store, "batches", "batches").values():
+            if d["id"] == batch_id:
+                return FeedbackBatch.from_doc(d)
+        return None
+
+    def all(self) -> list[FeedbackBatch]:
+        return [FeedbackBatch.from_doc(d) for d in _docs(self.store, "batches", "batches").values()]
+
+
+def token_partition(code: str) -> str:
+    return f"tokens/{code[:2].upper()}"
+
+
+class Tokens:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add_many(self, tokens: list[FeedbackToken]) -> None:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for t in tokens:
+            groups.setdefault(token_partition(t.code), []).append(t.to_doc())
+        for partition, docs in groups.items():
+            _table(self.store, partition, "tokens").insert_multiple(docs)
+
+    def get(self, code: str) -> FeedbackToken | None:
+        if len(code) < 2:
+            return None
+        for d in _docs(self.store, token_partition(code), "tokens").values():
+            if d["code"] == code:
+                return FeedbackToken.from_doc(d)
+        return None
+
+    def mark_used(self, code: str, at: datetime) -> None:
+        _table(self.store, token_partition(code), "tokens").update({"used_at": at.isoformat()}, where("code") == code)
+
+    def for_batch(self, batch_id: str) -> list[FeedbackToken]:
+        out: list[FeedbackToken] = []
+        for p in self.store.partitions("tokens"):
+            out.extend(
+                FeedbackToken.from_doc(d) for d in _docs(self.store, p, "tokens").values() if d["batch"] == batch_id
+            )
+        return out
+
+
+class FeedbackRepo:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, answer: Feedback) -> None:
+        _table(self.store, f"feedback/{answer.day:%Y-%m}", "feedback").insert(answer.to_doc())
+
+    def add_many(self, answers: list[Feedback]) -> None:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for a in answers:
+            groups.setdefault(f"feedback/{a.day:%Y-%m}", []).append(a.to_doc())
+        for partition, docs in groups.items():
+            _table(self.store, partition, "feedback").insert_multiple(docs)
+
+    def between(self, first: date | None = None, last: date | None = None) -> Iterator[Feedback]:
+        for p in self.store.partitions("feedback"):
+            month = p.split("/")[1]
+            if (first and month < f"{first:%Y-%m}") or (last and month > f"{last:%Y-%m}"):
+                continue
+            for d in _docs(self.store, p, "feedback").values():
+                answer = Feedback.from_doc(d)
+                if (first is None or answer.day >= first) and (last is None or answer.day <= last):
+                    yield answer
+
+
+class Audit:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def append(self, entry: AuditEntry) -> None:
+        _table(self.store, f"audit/{entry.at:%Y-%m}", "audit").insert(entry.to_doc())
+
+    def recent(self, limit: int = 200) -> list[AuditEntry]:
+        out: list[AuditEntry] = []
+        for p in reversed(self.store.partitions("audit")):
+            docs = _docs(self.store, p, "audit")
+            out.extend(AuditEntry.from_doc(d) for d in reversed(list(docs.values())))
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
+
+class Security:
+    """Secrets and attempt counters shared by every process (passphrase hash, lock-outs)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        for d in _docs(self.store, "security", "security").values():
+            if d["key"] == key:
+                return dict(d)
+        return None
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        _table(self.store, "security", "security").upsert({**value, "key": key}, where("key") == key)
+
+
+class Adjustments:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def all(self) -> list[PointsAdjustment]:
+        return [PointsAdjustment.from_doc(d) for d in _docs(self.store, "adjustments", "adjustments").values()]
+
+    def add(self, adj: PointsAdjustment) -> PointsAdjustment:
+        table = _table(self.store, "adjustments", "adjustments")
+        doc_id = table.insert({**adj.to_doc(), "id": 0})
+        table.update({"id": doc_id}, doc_ids=[doc_id])
+        return replace(adj, id=doc_id)
+
+    def put(self, adj: PointsAdjustment) -> None:
+        _table(self.store, "adjustments", "adjustments").update(adj.to_doc(), doc_ids=[adj.id])
+
+
+class Repositories:
+    """Every repository over one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.schools = Schools(store)
+        self.members = Members(store)
+        self.settings = SettingsRepo(store)
+        self.sessions = Sessions(store)
+        self.attendance = AttendanceRepo(store)
+        self.pledges = Pledges(store)
+        self.batches = Batches(store)
+        self.tokens = Tokens(store)
+        self.feedback = FeedbackRepo(store)
+        self.audit = Audit(store)
+        self.security = Security(store)
+        self.adjustments = Adjustments(store)

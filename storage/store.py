@@ -1,0 +1,318 @@
+"""The store: TinyDB JSON partitions that several processes share safely.
+
+Layout of a data directory::
+
+    DIR/store/meta.json            schema version
+    DIR/store/<partition>.json     one TinyDB database per partition ("core", "attendance/12-03", ...)
+    DIR/store.lock                 the cross-process lock (flock; never deleted)
+    DIR/.tmp/                      temporary files of writes in progress (orphans removed under the lock)
+    DIR/.journal                   a multi-file commit in progress (completed by the next lock holder)
+    DIR/backups/                   rotating backups
+
+Every write happens inside ``with store.transaction():`` under the lock. Inside a transaction, reads load
+each partition fresh from disk, so a read-modify-write cannot race another process. Outside a transaction,
+reads return a snapshot that is re-read whenever the file's identity (inode, size, mtime, ctime) changes, so a
+process always sees other processes' committed writes without re-parsing unchanged files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from . import journal
+from .atomic import TMP_SUFFIX, atomic_write, replace_durably, write_temp
+from .errors import (
+    OutsideTransaction,
+    StoreBusy,
+    StoreCorrupt,
+    StoreWriteFailed,
+    TransactionFromAnotherTask,
+    UnsafeFilesystem,
+)
+from .fs import filesystem_type, is_network_filesystem
+
+STORE_DIR = "store"
+LOCK_NAME = "store.lock"
+TMP_DIR = ".tmp"
+BACKUP_DIR = "backups"
+
+_PARTITION = re.compile(r"^[a-z][a-z0-9_]*(/[A-Za-z0-9_-]+)?$")
+
+Data = dict[str, Any]
+Signature = tuple[int, int, int, int]
+
+
+def encode(data: Data) -> bytes:
+    """The one JSON encoding of a partition (TinyDB's layout: ``{table: {doc_id: doc}}``)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _signature(st: os.stat_result) -> Signature:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+@dataclass
+class _Snapshot:
+    signature: Signature
+    data: Data
+
+
+@dataclass
+class Transaction:
+    """The partitions read and written by one transaction; committed as a whole."""
+
+    store: Store
+    task: asyncio.Task[Any] | None
+    staged: dict[str, Data] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)
+
+    def read(self, partition: str) -> Data:
+        if partition not in self.staged:
+            self.staged[partition] = self.store._load(partition)
+        return self.staged[partition]
+
+    def write(self, partition: str, data: Data) -> None:
+        self.staged[partition] = data
+        self.dirty.add(partition)
+
+
+class Store:
+    """A data directory shared by every chuangyou process. Create with :func:`storage.open_store`."""
+
+    def __init__(self, root: Path, *, lock_timeout: float = 15.0, allow_network_fs: bool = False) -> None:
+        self.root = root
+        self.dir = root / STORE_DIR
+        self.tmp_dir = root / TMP_DIR
+        self.backup_dir = root / BACKUP_DIR
+        self.lock_path = root / LOCK_NAME
+        self.lock_timeout = lock_timeout
+        for d in (self.root, self.dir, self.tmp_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        fstype = filesystem_type(self.root)
+        if is_network_filesystem(fstype) and not allow_network_fs:
+            raise UnsafeFilesystem(self.root, str(fstype))
+        # filelock's lock is re-entrant per thread; our own nesting check (below) sits on top of it.
+        self._lock = FileLock(self.lock_path, timeout=lock_timeout, preserve_lock_file=True)
+        self._local = threading.local()
+        self._snapshots: dict[str, _Snapshot] = {}
+        self._snapshot_guard = threading.Lock()
+        self.commits = 0
+
+    # ----------------------------------------------------------------- paths
+    def path(self, partition: str) -> Path:
+        if not _PARTITION.match(partition):
+            raise ValueError(f"bad partition name {partition!r}")
+        return self.dir / f"{partition}.json"
+
+    def partitions(self, prefix: str) -> list[str]:
+        """Existing partitions under ``prefix/`` (e.g. ``"attendance"``), sorted by name."""
+        folder = self.dir / prefix
+        try:
+            names = sorted(p.name for p in os.scandir(folder) if p.name.endswith(".json"))
+        except FileNotFoundError:
+            return []
+        return [f"{prefix}/{n[:-5]}" for n in names]
+
+    # -------------------------------------------------------------- locking
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the cross-process lock; on acquiring it, finish or clean up whatever a dead writer left."""
+        try:
+            self._lock.acquire()
+        except Timeout as exc:
+            raise StoreBusy(self.lock_path, self.lock_timeout) from exc
+        try:
+            if self._lock.lock_counter == 1:
+                self._recover()
+            yield
+        finally:
+            self._lock.release()
+
+    def _recover(self) -> None:
+        journal.recover(self.root)
+        try:
+            leftovers = [e.path for e in os.scandir(self.tmp_dir)]
+        except FileNotFoundError:
+            self.tmp_dir.mkdir(parents=True, exist_ok=True)
+            return
+        for p in leftovers:
+            # Holding the lock, nothing is being written: anything here was left by a killed writer.
+            if os.path.isdir(p):
+                import shutil
+
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                os.unlink(p)
+
+    # --------------------------------------------------------- transactions
+    def current(self) -> Transaction | None:
+        txn: Transaction | None = getattr(self._local, "txn", None)
+        return txn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One read-modify-write under one lock. Nested calls on the same thread join the outer one."""
+        task = _current_task()
+        outer = self.current()
+        if outer is not None:
+            if outer.task is not task:
+                raise TransactionFromAnotherTask(
+                    "an asyncio task entered a store transaction while another task holds one; "
+                    "run store calls in a worker thread"
+                )
+            yield outer
+            return
+        with self.locked():
+            txn = Transaction(self, task)
+            self._local.txn = txn
+            try:
+                yield txn
+                self._commit(txn)
+            finally:
+                self._local.txn = None
+
+    def _commit(self, txn: Transaction) -> None:
+        if not txn.dirty:
+            return
+        encoded = {p: encode(txn.staged[p]) for p in sorted(txn.dirty)}
+        finals = {p: self.path(p) for p in encoded}
+        for final in finals.values():
+            final.parent.mkdir(parents=True, exist_ok=True)
+        if len(encoded) == 1:
+            ((p, blob),) = encoded.items()
+            try:
+                atomic_write(finals[p], blob, self.tmp_dir)
+            except OSError as exc:
+                raise StoreWriteFailed(finals[p], exc) from exc
+        else:
+            temps: dict[str, Path] = {}
+            try:
+                for p, blob in encoded.items():
+                    temps[p] = write_temp(self.tmp_dir, blob)
+                journal.commit_renames(self.root, self.tmp_dir, [(temps[p], finals[p]) for p in encoded])
+            except OSError as exc:
+                if not (self.root / journal.JOURNAL_NAME).exists():
+                    for t in temps.values():
+                        t.unlink(missing_ok=True)
+                failed = next((finals[p] for p in encoded if p not in temps), self.root / journal.JOURNAL_NAME)
+                raise StoreWriteFailed(failed, exc) from exc
+        self.commits += 1
+        with self._snapshot_guard:
+            for p in encoded:
+                try:
+                    st = os.stat(finals[p])
+                except FileNotFoundError:
+                    continue
+                # Our own commit: keep the data we wrote as the snapshot instead of re-reading it.
+                self._snapshots[p] = _Snapshot(_signature(st), txn.staged[p])
+
+    # ---------------------------------------------------------------- reads
+    def _load(self, partition: str) -> Data:
+        """Parse a partition from disk (empty if missing); a file that does not parse raises StoreCorrupt."""
+        path = self.path(partition)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        return self._parse(path, raw)
+
+    def _parse(self, path: Path, raw: bytes) -> Data:
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict):
+                raise ValueError("top level is not an object")
+        except ValueError as exc:
+            from .backup import newest_good_backup
+
+            raise StoreCorrupt(path, str(exc), newest_good_backup(self, path)) from exc
+        return data
+
+    def read(self, partition: str) -> Data:
+        """The partition's data: the transaction's view on this thread, else a fresh-enough snapshot.
+
+        Callers must not mutate what a snapshot returns.
+        """
+        txn = self.current()
+        if txn is not None:
+            return txn.read(partition)
+        path = self.path(partition)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return {}
+        try:
+            sig = _signature(os.fstat(fd))
+            snap = self._snapshots.get(partition)
+            if snap is not None and snap.signature == sig:
+                return snap.data
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                raw = fh.read()
+        finally:
+            os.close(fd)
+        data = self._parse(path, raw)
+        with self._snapshot_guard:
+            self._snapshots[partition] = _Snapshot(sig, data)
+        return data
+
+    def write(self, partition: str, data: Data) -> None:
+        txn = self.current()
+        if txn is None:
+            raise OutsideTransaction(f"write to {partition!r} outside a transaction")
+        txn.write(partition, data)
+
+    def forget_snapshots(self) -> None:
+        """Drop every cached snapshot (after the whole directory was swapped, e.g. by a restore)."""
+        with self._snapshot_guard:
+            self._snapshots.clear()
+
+    def signature(self, partition: str) -> Signature | None:
+        try:
+            return _signature(os.stat(self.path(partition)))
+        except FileNotFoundError:
+            return None
+
+    def generation(self) -> tuple[tuple[str, int], ...]:
+        """A cheap fingerprint that changes whenever any partition is committed (directory mtimes)."""
+        dirs = [self.dir, *(Path(e.path) for e in os.scandir(self.dir) if e.is_dir())]
+        out = []
+        for d in sorted(dirs):
+            try:
+                out.append((d.name, os.stat(d).st_mtime_ns))
+            except FileNotFoundError:
+                continue
+        return tuple(out)
+
+    def all_partitions(self) -> list[str]:
+        """Every partition on disk (including ``meta``)."""
+        out: list[str] = []
+        for entry in sorted(os.scandir(self.dir), key=lambda e: e.name):
+            if entry.is_dir():
+                out.extend(self.partitions(entry.name))
+            elif entry.name.endswith(".json"):
+                out.append(entry.name[:-5])
+        return out
+
+    def replace_file_durably(self, final: Path, data: bytes) -> None:
+        """Durably write a file that is not a partition (used by backups' manifests)."""
+        replace_durably(write_temp(self.tmp_dir, data), final)
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
+
+
+__all__ = ["TMP_SUFFIX", "Data", "Store", "Transaction", "encode"]

@@ -1,0 +1,37 @@
+"""``chuangyou kiosk`` and ``chuangyou admin``: the Textual app in its two modes."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from campaign.context import Campaign
+from campaign.i18n import t
+
+from .common import with_campaign
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("kiosk", help=t("cli.kiosk"))
+    p.set_defaults(handler=run_kiosk)
+    p = sub.add_parser("admin", help=t("cli.admin"))
+    p.set_defaults(handler=with_campaign(_admin))
+
+
+def _start(c: Campaign, mode: str) -> int:
+    from tui.app import run_app  # Textual is imported only when a screen is opened
+
+    return run_app(c, mode)
+
+
+def _kiosk(c: Campaign, args: argparse.Namespace) -> int:
+    c.actor = "kiosk"
+    return _start(c, "kiosk")
+
+
+def _admin(c: Campaign, args: argparse.Namespace) -> int:
+    c.actor = "secretary"
+    return _start(c, "admin")
+
+
+run_kiosk = with_campaign(_kiosk)

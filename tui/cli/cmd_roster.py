@@ -1,0 +1,75 @@
+"""``chuangyou school ...`` and ``chuangyou member ...``."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from campaign import roster
+from campaign.context import Campaign
+from campaign.i18n import t
+from storage.records import Role
+
+from .common import add_json, emit, with_campaign
+
+
+def register(sub: Any) -> None:
+    school = sub.add_parser("school", help=t("cli.school")).add_subparsers(dest="action", required=True)
+    p = school.add_parser("add", help=t("cli.school_add"))
+    p.add_argument("name", metavar="NAME")
+    add_json(p)
+    p.set_defaults(handler=with_campaign(_school_add))
+    p = school.add_parser("list", help=t("cli.school_list"))
+    add_json(p)
+    p.set_defaults(handler=with_campaign(_school_list))
+
+    member = sub.add_parser("member", help=t("cli.member")).add_subparsers(dest="action", required=True)
+    p = member.add_parser("add", help=t("cli.member_add"))
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--school", required=True, metavar="SCHOOL")
+    p.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
+    p.add_argument("--pin", metavar="PIN", default=None)
+    add_json(p)
+    p.set_defaults(handler=with_campaign(_member_add))
+    p = member.add_parser("list", help=t("cli.member_list"))
+    add_json(p)
+    p.set_defaults(handler=with_campaign(_member_list))
+    p = member.add_parser("set-pin", help=t("cli.member_set_pin"))
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("pin", metavar="PIN")
+    p.set_defaults(handler=with_campaign(_member_set_pin))
+
+
+def _school_add(c: Campaign, args: argparse.Namespace) -> int:
+    school = roster.add_school(c, args.name)
+    return emit(args, {"name": school.name}, t("cli.school_added", name=school.name))
+
+
+def _school_list(c: Campaign, args: argparse.Namespace) -> int:
+    schools = sorted(c.repos.schools.all(), key=lambda s: s.name)
+    counts: dict[str, int] = {}
+    for m in c.repos.members.all():
+        counts[m.school] = counts.get(m.school, 0) + 1
+    doc = {"schools": [{"name": s.name, "members": counts.get(s.name, 0)} for s in schools]}
+    return emit(args, doc, "\n".join(s.name for s in schools))
+
+
+def member_json(m: Any) -> dict[str, Any]:
+    return {"code": m.code, "name": m.name, "school": m.school, "role": str(m.role), "active": m.active}
+
+
+def _member_add(c: Campaign, args: argparse.Namespace) -> int:
+    m = roster.add_member(c, args.code, args.name, args.school, role=Role(args.role), pin=args.pin)
+    return emit(args, member_json(m), t("cli.member_added", code=m.code, name=m.name))
+
+
+def _member_list(c: Campaign, args: argparse.Namespace) -> int:
+    members = roster.list_members(c)
+    lines = [f"{m.code}\t{m.name}\t{m.school}\t{t('cli.role_' + str(m.role))}" for m in members]
+    return emit(args, {"members": [member_json(m) for m in members]}, "\n".join(lines))
+
+
+def _member_set_pin(c: Campaign, args: argparse.Namespace) -> int:
+    roster.set_pin(c, args.code, args.pin)
+    return emit(args, {"code": args.code}, t("cli.pin_set", code=args.code))

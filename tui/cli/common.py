@@ -1,0 +1,97 @@
+"""What every subcommand shares: global options, opening the campaign, JSON output, and refusals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from campaign.context import Campaign, open_campaign
+from campaign.errors import Refused
+from campaign.i18n import t
+from campaign.locations import data_dir
+from storage.errors import (
+    SchemaTooNew,
+    StoreBusy,
+    StoreCorrupt,
+    StoreError,
+    StoreWriteFailed,
+    UnsafeFilesystem,
+)
+
+EXIT_OK = 0
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+Handler = Callable[[Campaign, argparse.Namespace], int]
+
+
+def add_global_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", metavar="DIR", default=None, help=t("cli.opt_data_dir"))
+    parser.add_argument("--lang", choices=["zh_CN", "en"], default=None, help=t("cli.opt_lang"))
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=t("cli.opt_json"))
+
+
+def store_error_message(exc: StoreError) -> str:
+    """One clear message, in the active language, for a storage failure."""
+    if isinstance(exc, StoreCorrupt):
+        first = t("store.corrupt", path=exc.path, detail=exc.detail)
+        second = t("store.corrupt_backup", backup=exc.backup) if exc.backup else t("store.corrupt_no_backup")
+        return f"{first}\n{second}"
+    if isinstance(exc, StoreWriteFailed):
+        return t("store.write_failed", path=exc.path, reason=exc.cause.strerror or str(exc.cause))
+    if isinstance(exc, StoreBusy):
+        return t("store.busy", timeout=f"{exc.timeout:g}")
+    if isinstance(exc, SchemaTooNew):
+        return t("store.schema_too_new", found=exc.found, supported=exc.supported)
+    if isinstance(exc, UnsafeFilesystem):
+        return t("store.unsafe_fs", path=exc.path, fstype=exc.fstype)
+    return t("store.error", detail=str(exc))
+
+
+def refuse(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def resolved_data_dir(args: argparse.Namespace) -> Path:
+    return data_dir(args.data_dir)
+
+
+def with_campaign(handler: Handler) -> Callable[[argparse.Namespace], int]:
+    """Open the campaign for ``handler``; turn refusals and store failures into exit status 1."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            c = open_campaign(resolved_data_dir(args))
+            return handler(c, args)
+        except Refused as exc:
+            return refuse(exc.message())
+        except StoreError as exc:
+            return refuse(store_error_message(exc))
+
+    return run
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def emit(args: argparse.Namespace, document: dict[str, Any], human: str) -> int:
+    """Print ``document`` as JSON with ``--json``, else the human-readable ``human`` text."""
+    if getattr(args, "json", False):
+        print(json.dumps(document, ensure_ascii=False, default=_default))
+    else:
+        print(human)
+    return EXIT_OK
