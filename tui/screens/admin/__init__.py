@@ -1,0 +1,1 @@
+"""The secretary's screens (``chuangyou admin``): roster, import, sessions, live attendance, reports."""
