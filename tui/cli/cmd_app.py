@@ -16,6 +16,9 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_kiosk)
     p = sub.add_parser("admin", help=t("cli.admin"))
     p.set_defaults(handler=with_campaign(_admin))
+    p = sub.add_parser("demo", help=t("cli.demo"))
+    p.add_argument("--no-open", action="store_true", help=t("cli.demo_no_open"))
+    p.set_defaults(handler=with_campaign(_demo))
 
 
 def _start(c: Campaign, mode: str) -> int:
@@ -32,6 +35,30 @@ def _kiosk(c: Campaign, args: argparse.Namespace) -> int:
 def _admin(c: Campaign, args: argparse.Namespace) -> int:
     c.actor = "secretary"
     return _start(c, "admin")
+
+
+def _demo(c: Campaign, args: argparse.Namespace) -> int:
+    from campaign.demo import DEMO_PASSPHRASE, DEMO_PIN, fill_demo, is_empty
+
+    if is_empty(c):
+        s = fill_demo(c)
+        print(
+            t(
+                "cli.demo_filled",
+                members=s.members,
+                sessions=s.sessions,
+                schools=s.schools,
+                pledges=s.pledges,
+                feedback=s.feedback,
+                pin=DEMO_PIN,
+                passphrase=DEMO_PASSPHRASE,
+            )
+        )
+    else:
+        print(t("cli.demo_not_empty", dir=c.store.root))
+    if args.no_open:
+        return 0
+    return _kiosk(c, args)
 
 
 run_kiosk = with_campaign(_kiosk)
