@@ -9,9 +9,9 @@ Layout of a data directory::
     DIR/.journal                   a multi-file commit in progress (completed by the next lock holder)
     DIR/backups/                   rotating backups
 
-Every write happens inside ``with store.transaction():`` under the lock. Inside a transaction, reads load
-each partition fresh from disk, so a read-modify-write cannot race another process. Outside a transaction,
-reads return a snapshot that is re-read whenever the file's identity (inode, size, mtime, ctime) changes, so a
+Every write happens inside ``with store.transaction():`` under the lock. Inside a transaction, a partition
+about to be modified is parsed afresh from disk, so a read-modify-write cannot race another process. Outside a
+transaction, reads return a snapshot that is re-read whenever the file's identity (inode, size, mtime, ctime) changes, so a
 process always sees other processes' committed writes without re-parsing unchanged files.
 """
 
@@ -70,14 +70,18 @@ class _Snapshot:
 
 @dataclass
 class Transaction:
-    """The partitions read and written by one transaction; committed as a whole."""
+    """The partitions one transaction is changing; committed as a whole.
+
+    A partition is copied (parsed afresh from disk, under the lock) only when TinyDB is about to modify it;
+    plain reads inside the transaction use the store's snapshot, which the lock guarantees is current.
+    """
 
     store: Store
     task: asyncio.Task[Any] | None
     staged: dict[str, Data] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)
 
-    def read(self, partition: str) -> Data:
+    def for_update(self, partition: str) -> Data:
         if partition not in self.staged:
             self.staged[partition] = self.store._load(partition)
         return self.staged[partition]
@@ -238,14 +242,25 @@ class Store:
             raise StoreCorrupt(path, str(exc), newest_good_backup(self, path)) from exc
         return data
 
-    def read(self, partition: str) -> Data:
-        """The partition's data: the transaction's view on this thread, else a fresh-enough snapshot.
+    def read(self, partition: str, *, for_update: bool = False) -> Data:
+        """The partition's data as this thread should see it.
 
-        Callers must not mutate what a snapshot returns.
+        Inside a transaction: the transaction's own copy if it is changing the partition (or, with
+        ``for_update``, a new private copy), else the current snapshot. Outside: a snapshot that is re-read
+        whenever the file changed. Callers must not mutate a snapshot; ``for_update`` outside a transaction
+        raises :class:`OutsideTransaction`.
         """
         txn = self.current()
         if txn is not None:
-            return txn.read(partition)
+            if for_update:
+                return txn.for_update(partition)
+            if partition in txn.staged:
+                return txn.staged[partition]
+        elif for_update:
+            raise OutsideTransaction(f"write to {partition!r} outside a transaction")
+        return self._snapshot(partition)
+
+    def _snapshot(self, partition: str) -> Data:
         path = self.path(partition)
         try:
             fd = os.open(path, os.O_RDONLY)

@@ -11,6 +11,7 @@ Two TinyDB habits are unsafe with several processes and are switched off here:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
@@ -27,9 +28,11 @@ class PartitionStorage(Storage):
     def __init__(self, store: Store, partition: str) -> None:
         self._store = store
         self._partition = partition
+        #: Set by :class:`StoreTable` while TinyDB reads data it is about to modify in place.
+        self.for_update = False
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        return self._store.read(self._partition) or None
+        return self._store.read(self._partition, for_update=self.for_update) or None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self._store.write(self._partition, data)
@@ -39,6 +42,17 @@ class StoreTable(Table):
     """A TinyDB table that never trusts a per-process id counter or query cache."""
 
     default_query_cache_capacity = 0
+
+    def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
+        # TinyDB mutates what read() returns before calling write(): it must get a private copy, never the
+        # shared snapshot (and outside a transaction, fail before touching anything).
+        storage = self._storage
+        assert isinstance(storage, PartitionStorage)
+        storage.for_update = True
+        try:
+            super()._update_table(updater)
+        finally:
+            storage.for_update = False
 
     def insert(self, document: Any) -> int:
         self._next_id = None
@@ -53,6 +67,15 @@ class StoreTable(Table):
 
 class StoreDB(TinyDB):
     table_class = StoreTable
+
+    def drop_table(self, name: str) -> None:
+        storage = self.storage
+        assert isinstance(storage, PartitionStorage)
+        storage.for_update = True
+        try:
+            super().drop_table(name)
+        finally:
+            storage.for_update = False
 
 
 def tinydb_for(store: Store, partition: str) -> TinyDB:
