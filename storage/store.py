@@ -11,8 +11,8 @@ Layout of a data directory::
 
 Every write happens inside ``with store.transaction():`` under the lock. Inside a transaction, a partition
 about to be modified is parsed afresh from disk, so a read-modify-write cannot race another process. Outside a
-transaction, reads return a snapshot that is re-read whenever the file's identity (inode, size, mtime, ctime) changes, so a
-process always sees other processes' committed writes without re-parsing unchanged files.
+transaction, reads return a snapshot that is re-read whenever the file's identity (inode, size, mtime, ctime)
+changes, so a process always sees other processes' committed writes without re-parsing unchanged files.
 """
 
 from __future__ import annotations
