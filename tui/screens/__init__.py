@@ -1,0 +1,1 @@
+"""Textual screens: the kiosk's (kiosk_*.py), the shared passphrase dialog, and the secretary's (admin/)."""
