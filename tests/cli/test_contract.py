@@ -111,7 +111,7 @@ def test_check_backup_and_restore(cli: Cli) -> None:
     backup = Path(cli.json("backup")["path"])
     assert backup.is_dir()
     cli.run("member", "add", "T003", "张伟", "--school", "第十八中学")
-    code, out, err = cli.run("restore", str(backup))
+    code, _out, err = cli.run("restore", str(backup))
     assert code == 1 and "--yes" in err
     assert len(cli.json("member", "list")["members"]) == 3  # nothing changed without --yes
     restored = cli.json("restore", str(backup), "--yes")
