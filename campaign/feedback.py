@@ -1,0 +1,259 @@
+"""Parent feedback slips: issuing batches of single-use codes, opening a slip, and answering it.
+
+A code is 13 characters from a 31-letter alphabet without look-alikes (no 0/O, 1/l/I): 13 * log2(31) = 64.4
+bits from :mod:`secrets`, so guessing one is hopeless even without the web server's rate limit. People see it
+grouped (``K7QM-2XHD-9RTWP``); whatever they type is normalised (case, dashes, spaces) before it is looked up.
+
+An answer is stored **without** its code. The code is marked used in the same transaction, and only with
+the day it was used (no time of day), so neither the order of answers nor a timestamp ties an answer to a slip.
+Every path (the web form, the kiosk) goes through :func:`open_slip` and :func:`answer`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from storage.records import Feedback, FeedbackBatch, FeedbackOption, FeedbackToken, Member
+
+from .context import Campaign
+from .errors import Refused
+
+#: Easy to read aloud and type: digits 2-9 and capitals without I, L, O.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 13
+#: How the code is grouped for people (4-4-5).
+GROUPS = (4, 4, 5)
+MAX_BATCH = 500
+MAX_CLASS_LABEL = 40
+MAX_COMMENT = 300
+DEFAULT_VALID_DAYS = 30
+
+_CODE = re.compile(f"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_.·]+")
+#: Control characters are dropped from comments (newlines and tabs are kept).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def randomness_bits() -> float:
+    """The entropy of one code, in bits."""
+    import math
+
+    return CODE_LENGTH * math.log2(len(ALPHABET))
+
+
+def new_code() -> str:
+    """A fresh random code (normalised form)."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(text: str) -> str | None:
+    """The normalised code a person meant, or None if ``text`` cannot be a code at all."""
+    code = _SEPARATORS.sub("", text.strip()).upper()
+    return code if _CODE.match(code) else None
+
+
+def display_code(code: str) -> str:
+    """The grouped form printed on slips and shown on screens: ``K7QM-2XHD-9RTWP``."""
+    parts, start = [], 0
+    for size in GROUPS:
+        parts.append(code[start : start + size])
+        start += size
+    return "-".join(parts)
+
+
+@dataclass(frozen=True)
+class IssuedBatch:
+    batch: FeedbackBatch
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlipView:
+    """What a parent sees before answering: whom the slip is about. Carries nothing about other slips."""
+
+    code: str
+    teacher: str
+    school: str
+    class_label: str
+    expires: date
+
+    @property
+    def display_code(self) -> str:
+        return display_code(self.code)
+
+
+def today(c: Campaign) -> date:
+    return c.now().astimezone(c.tz).date()
+
+
+def issue_batch(
+    c: Campaign, member_code: str, count: int, *, class_label: str = "", expires: date | None = None
+) -> IssuedBatch:
+    """Issue ``count`` single-use codes for a teacher (and a class), valid up to and including ``expires``.
+
+    Refused: unknown or inactive member, a count outside 1..MAX_BATCH, a class label that is too long, an
+    expiry date in the past. The batch and its codes are written in one transaction and audited (without codes).
+    """
+    member = c.repos.members.get(member_code.strip())
+    if member is None or not member.active:
+        raise Refused("feedback.unknown_member", code=member_code.strip())
+    if not 1 <= count <= MAX_BATCH:
+        raise Refused("feedback.bad_count", limit=MAX_BATCH)
+    class_label = " ".join(class_label.split())
+    if len(class_label) > MAX_CLASS_LABEL or not class_label.isprintable():
+        raise Refused("feedback.bad_class_label", limit=MAX_CLASS_LABEL)
+    now = c.now()
+    day = now.astimezone(c.tz).date()
+    if expires is None:
+        expires = day + timedelta(days=DEFAULT_VALID_DAYS)
+    if expires < day:
+        raise Refused("feedback.expiry_past", expires=expires.isoformat())
+    with c.store.transaction():
+        batch_id = _new_batch_id(c, day)
+        codes: list[str] = []
+        taken: set[str] = set()
+        while len(codes) < count:
+            code = new_code()
+            # 64 bits make a clash practically impossible; checking costs one read of a small bucket.
+            if code in taken or c.repos.tokens.get(code) is not None:
+                continue
+            taken.add(code)
+            codes.append(code)
+        batch = FeedbackBatch(
+            id=batch_id, member=member.code, class_label=class_label, count=count, issued_at=now, expires=expires,
+            by=c.actor,
+        )  # fmt: skip
+        c.repos.batches.add(batch)
+        c.repos.tokens.add_many(
+            [FeedbackToken(code=k, batch=batch_id, member=member.code, class_label=class_label, expires=expires)
+             for k in codes]
+        )  # fmt: skip
+        c.audit("feedback.issue", batch=batch_id, member=member.code, class_label=class_label, count=count,
+                expires=expires.isoformat())  # fmt: skip
+    return IssuedBatch(batch, tuple(codes))
+
+
+def _new_batch_id(c: Campaign, day: date) -> str:
+    while True:
+        batch_id = f"{day:%Y%m%d}-{''.join(secrets.choice(ALPHABET) for _ in range(4))}"
+        if c.repos.batches.get(batch_id) is None:
+            return batch_id
+
+
+def batch_slips(c: Campaign, batch_id: str) -> tuple[FeedbackBatch, Member | None, list[FeedbackToken]]:
+    """A batch, its teacher, and its codes (sorted as issued codes were: by code); refused if unknown."""
+    batch = c.repos.batches.get(batch_id.strip())
+    if batch is None:
+        raise Refused("feedback.unknown_batch", batch=batch_id.strip())
+    tokens = sorted(c.repos.tokens.for_batch(batch.id), key=lambda t: t.code)
+    return batch, c.repos.members.get(batch.member), tokens
+
+
+def _usable_token(c: Campaign, text: str) -> FeedbackToken:
+    code = normalize_code(text)
+    token = c.repos.tokens.get(code) if code else None
+    if token is None:
+        raise Refused("feedback.unknown_code")
+    if token.used_at is not None:
+        raise Refused("feedback.used_code")
+    if today(c) > token.expires:
+        raise Refused("feedback.expired_code", expires=token.expires.isoformat())
+    return token
+
+
+def open_slip(c: Campaign, code: str) -> SlipView:
+    """The slip behind ``code`` if it can still be answered; refused (unknown / used / expired) otherwise.
+
+    Reading only: nothing is written, so opening a link twice costs nothing.
+    """
+    token = _usable_token(c, code)
+    member = c.repos.members.get(token.member)
+    return SlipView(
+        code=token.code,
+        teacher=member.name if member else token.member,
+        school=member.school if member else "",
+        class_label=token.class_label,
+        expires=token.expires,
+    )
+
+
+def parse_option(value: str | FeedbackOption) -> FeedbackOption:
+    """The option named ``value`` ("satisfied", "basically", "unsatisfied", "unknown"); refused otherwise."""
+    try:
+        return FeedbackOption(value)
+    except ValueError:
+        raise Refused("feedback.bad_option") from None
+
+
+def clean_comment(comment: str | None) -> str:
+    """The comment as stored: control characters dropped, trimmed; refused above MAX_COMMENT characters."""
+    text = _CONTROL.sub("", comment or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_COMMENT:
+        raise Refused("feedback.comment_too_long", limit=MAX_COMMENT)
+    return text
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    code: str
+    option: str | FeedbackOption
+    comment: str = ""
+
+
+def answer(c: Campaign, code: str, option: str | FeedbackOption, comment: str | None = "") -> None:
+    """Store a parent's answer for ``code`` and use the code up, in one transaction.
+
+    Refused (and nothing written): an invalid option, a comment over the limit, an unknown, used or expired
+    code. Two answers for one code at the same moment (two phones, a kiosk): exactly one is stored.
+    """
+    (outcome,) = answer_many(c, [AnswerRequest(code, option, comment or "")])
+    if outcome is not None:
+        raise outcome
+
+
+def answer_many(c: Campaign, requests: Sequence[AnswerRequest]) -> list[Refused | None]:
+    """Answer several slips in one transaction (a group commit); each one stands or is refused on its own.
+
+    Returns, for each request in order, None if it was stored or the :class:`Refused` that explains why not.
+    Validation happens before the lock is taken, so a bad request never costs a commit.
+    """
+    outcomes: list[Refused | None] = [None] * len(requests)
+    valid: list[tuple[int, str, FeedbackOption, str]] = []
+    for i, req in enumerate(requests):
+        try:
+            option = parse_option(req.option)
+            text = clean_comment(req.comment)
+            code = normalize_code(req.code)
+            if code is None:
+                raise Refused("feedback.unknown_code")
+            valid.append((i, code, option, text))
+        except Refused as exc:
+            outcomes[i] = exc
+    if not valid:
+        return outcomes
+    with c.store.transaction():
+        now = c.now().astimezone(c.tz)
+        day = now.date()
+        # Day precision on purpose: a used-at time would let someone match slips to answers by order.
+        used_at = datetime.combine(day, time(0), tzinfo=now.tzinfo)
+        used: set[str] = set()
+        answers: list[Feedback] = []
+        for i, code, option, text in valid:
+            try:
+                if code in used:
+                    raise Refused("feedback.used_code")
+                token = _usable_token(c, code)
+            except Refused as exc:
+                outcomes[i] = exc
+                continue
+            member = c.repos.members.get(token.member)
+            c.repos.tokens.mark_used(code, used_at)
+            used.add(code)
+            answers.append(Feedback(token.member, member.school if member else "", option, day, text))
+        if answers:
+            c.repos.feedback.add_many(answers)
+    return outcomes
