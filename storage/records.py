@@ -253,8 +253,9 @@ class Settings(Record):
     satisfaction_target: float = 0.90
     #: How many automatic backups to keep.
     backup_keep: int = 14
-    #: Address and port the parent-feedback server listens on.
+    #: Address the parent-feedback server listens on (all addresses: it serves the school network).
     web_host: str = "0.0.0.0"  # noqa: S104 - it serves the school LAN by design
+    #: Port the parent-feedback server listens on.
     web_port: int = 8080
     #: The URL printed in QR codes, e.g. "http://192.168.1.20:8080"; empty: derived from host and port.
     public_url: str = ""
