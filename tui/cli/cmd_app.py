@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import threading
 from typing import Any
 
 from campaign.context import Campaign
@@ -24,7 +26,20 @@ def register(sub: Any) -> None:
 def _start(c: Campaign, mode: str) -> int:
     from tui.app import run_app  # Textual is imported only when a screen is opened
 
-    return run_app(c, mode)
+    # The daily backup runs beside the app so it never delays the first screen.
+    threading.Thread(target=_daily_backup, args=(c,), name="daily-backup", daemon=True).start()
+    code: int = run_app(c, mode)
+    return code
+
+
+def _daily_backup(c: Campaign) -> None:
+    from campaign.maintenance import backup_if_due
+    from storage.errors import StoreError
+
+    # The app must not die of a failed backup: the next start tries again, and `chuangyou check` warns
+    # when the newest backup is old.
+    with contextlib.suppress(OSError, StoreError):
+        backup_if_due(c)
 
 
 def _kiosk(c: Campaign, args: argparse.Namespace) -> int:

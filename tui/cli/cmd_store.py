@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,24 @@ def _check(args: argparse.Namespace) -> int:
             problems = check_store(store)
     except StoreError as exc:
         return refuse(store_error_message(exc))
-    doc = {"ok": not problems, "problems": [p.to_json() for p in problems]}
+    warnings = _backup_warnings(store)
+    doc = {"ok": not problems, "problems": [p.to_json() for p in problems], "warnings": warnings}
     human = t("cli.check_ok") if not problems else "\n".join(f"{p.path}: {p.detail}" for p in problems)
-    emit(args, doc, human)
+    emit(args, doc, "\n".join([human, *warnings]))
     return EXIT_OK if not problems else EXIT_REFUSED
+
+
+def _backup_warnings(store: Store) -> list[str]:
+    backups = list_backups(store)
+    if not backups:
+        return [t("cli.check_no_backup")]
+    try:
+        age = datetime.now(UTC) - datetime.fromisoformat(backups[0].created)
+    except ValueError:
+        return []
+    if age > timedelta(hours=48):
+        return [t("cli.check_old_backup", days=age.days, path=backups[0].path)]
+    return []
 
 
 def _backup(args: argparse.Namespace) -> int:
