@@ -124,16 +124,29 @@ def issue_batch(
             taken.add(code)
             codes.append(code)
         batch = FeedbackBatch(
-            id=batch_id, member=member.code, class_label=class_label, count=count, issued_at=now, expires=expires,
+            id=batch_id,
+            member=member.code,
+            class_label=class_label,
+            count=count,
+            issued_at=now,
+            expires=expires,
             by=c.actor,
-        )  # fmt: skip
+        )
         c.repos.batches.add(batch)
         c.repos.tokens.add_many(
-            [FeedbackToken(code=k, batch=batch_id, member=member.code, class_label=class_label, expires=expires)
-             for k in codes]
-        )  # fmt: skip
-        c.audit("feedback.issue", batch=batch_id, member=member.code, class_label=class_label, count=count,
-                expires=expires.isoformat())  # fmt: skip
+            [
+                FeedbackToken(code=k, batch=batch_id, member=member.code, class_label=class_label, expires=expires)
+                for k in codes
+            ]
+        )
+        c.audit(
+            "feedback.issue",
+            batch=batch_id,
+            member=member.code,
+            class_label=class_label,
+            count=count,
+            expires=expires.isoformat(),
+        )
     return IssuedBatch(batch, tuple(codes))
 
 

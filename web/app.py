@@ -86,14 +86,27 @@ def create_app(c: Campaign, *, rate_limit: RateLimit | None = None, max_body: in
     limiter = RateLimiter(rate_limit or RateLimit())
 
     def slip_form(
-        slip: SlipView, lang: str, explicit: bool, *, status: int = 200, error: str = "", chosen: str = "",
+        slip: SlipView,
+        lang: str,
+        explicit: bool,
+        *,
+        status: int = 200,
+        error: str = "",
+        chosen: str = "",
         comment: str = "",
-    ) -> Response:  # fmt: skip
+    ) -> Response:
         action = f"/f/{slip.code}" + (f"?lang={lang}" if explicit else "")
         page = render(
-            "slip.html", lang, slip=slip, action=action, options=[str(o) for o in FeedbackOption],
-            chosen=chosen, comment=comment, error=error, max_comment=MAX_COMMENT,
-        )  # fmt: skip
+            "slip.html",
+            lang,
+            slip=slip,
+            action=action,
+            options=[str(o) for o in FeedbackOption],
+            chosen=chosen,
+            comment=comment,
+            error=error,
+            max_comment=MAX_COMMENT,
+        )
         return HTMLResponse(page, status_code=status, headers=NO_STORE)
 
     def slip_refused(exc: Refused, lang: str) -> Response:
@@ -161,8 +174,14 @@ def create_app(c: Campaign, *, rate_limit: RateLimit | None = None, max_body: in
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         accept = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
         lang, _ = negotiate_language((query.get("lang") or [None])[0], accept)
-        page = render("message.html", lang, heading=t("web.too_many_title", lang=lang),
-                      message=t("web.too_many_body", lang=lang), kind="refused", hint="")  # fmt: skip
+        page = render(
+            "message.html",
+            lang,
+            heading=t("web.too_many_title", lang=lang),
+            message=t("web.too_many_body", lang=lang),
+            kind="refused",
+            hint="",
+        )
         headers = [
             (b"content-type", b"text/html; charset=utf-8"),
             (b"cache-control", b"no-store"),

@@ -1,0 +1,30 @@
+"""``chuangyou serve``: the parent-feedback web server on the school network."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from campaign.context import Campaign
+from campaign.i18n import t
+from campaign.urls import base_url
+
+from .common import with_campaign
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("serve", help=t("cli_feedback.serve"))
+    p.add_argument("--host", default=None, metavar="H", help=t("cli_feedback.serve_host"))
+    p.add_argument("--port", type=int, default=None, metavar="P", help=t("cli_feedback.serve_port"))
+    p.set_defaults(handler=with_campaign(_serve))
+
+
+def _serve(c: Campaign, args: argparse.Namespace) -> int:
+    from web.server import serve  # the web framework is loaded only by this command
+
+    settings = c.settings
+    host = args.host or settings.web_host
+    port = args.port if args.port is not None else settings.web_port
+    print(t("cli_feedback.serve_started", url=base_url(settings)), flush=True)
+    serve(c, host, port)
+    return 0
