@@ -34,9 +34,10 @@ def print_pdf(path: Path, *, printer: str | None = None) -> str:
         # An absolute path starts with "/", so lp cannot read the file name as an option.
         done = subprocess.run(command, capture_output=True, text=True, timeout=LP_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired as exc:
-        raise Refused("printing.lp_failed", reason=f"timeout {LP_TIMEOUT_S}s") from exc
+        raise Refused("printing.lp_failed", reason=f"timeout {LP_TIMEOUT_S}s", path=str(path)) from exc
     except OSError as exc:
-        raise Refused("printing.lp_failed", reason=exc.strerror or str(exc)) from exc
+        raise Refused("printing.lp_failed", reason=exc.strerror or str(exc), path=str(path)) from exc
     if done.returncode != 0:
-        raise Refused("printing.lp_failed", reason=(done.stderr or done.stdout).strip() or f"exit {done.returncode}")
+        reason = (done.stderr or done.stdout).strip() or f"exit {done.returncode}"
+        raise Refused("printing.lp_failed", reason=reason, path=str(path))
     return done.stdout.strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from campaign import roster
@@ -39,6 +40,12 @@ def register(sub: Any) -> None:
     p.add_argument("code", metavar="CODE")
     p.add_argument("pin", metavar="PIN")
     p.set_defaults(handler=with_campaign(_member_set_pin))
+    p = member.add_parser("badges", help=t("printing.cli_badges"))
+    p.add_argument("--codes", nargs="+", metavar="CODE", default=None, help=t("printing.cli_codes"))
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help=t("printing.cli_out"))
+    p.add_argument("--print", dest="send_to_printer", action="store_true", help=t("printing.cli_print"))
+    add_json(p)
+    p.set_defaults(handler=with_campaign(_member_badges))
 
 
 def _school_add(c: Campaign, args: argparse.Namespace) -> int:
@@ -73,3 +80,20 @@ def _member_list(c: Campaign, args: argparse.Namespace) -> int:
 def _member_set_pin(c: Campaign, args: argparse.Namespace) -> int:
     roster.set_pin(c, args.code, args.pin)
     return emit(args, {"code": args.code}, t("cli.pin_set", code=args.code))
+
+
+def _member_badges(c: Campaign, args: argparse.Namespace) -> int:
+    # Imported lazily: reportlab and the QR renderer are only loaded when a sheet is drawn.
+    from campaign.printing.badges import PER_PAGE, badge_members, write_badge_sheet
+    from campaign.printing.pdf import pages_for
+    from campaign.printing.printer import print_pdf
+
+    count = len(badge_members(c, args.codes))
+    path = write_badge_sheet(c, args.out, args.codes)
+    pages = pages_for(count, PER_PAGE)
+    doc: dict[str, Any] = {"path": str(path), "badges": count, "pages": pages, "printed": None}
+    lines = [t("printing.badges_written", count=count, pages=pages, path=path)]
+    if args.send_to_printer:
+        doc["printed"] = print_pdf(path)
+        lines.append(t("printing.printed", detail=doc["printed"]))
+    return emit(args, doc, "\n".join(lines))
