@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from .store import Store
 
 MANIFEST = "manifest.json"
+PARTIAL_PREFIX = ".partial-"
+#: A partial copy older than this belongs to a backup that was killed (a running one finishes in seconds).
+PARTIAL_MAX_AGE_S = 3600
 
 
 @dataclass(frozen=True)
@@ -74,13 +77,14 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
     """
     parent = to if to is not None else store.backup_dir
     parent.mkdir(parents=True, exist_ok=True)
+    store.backup_dir.mkdir(parents=True, exist_ok=True)
     name = f"{_stamp()}-{reason}" if to is None else f"chuangyou-backup-{_stamp()}"
-    work = store.tmp_dir / f"backup-{name}"
+    _sweep_partials(store)
+    # Not under .tmp/: the lock's recovery empties .tmp/, and this copy is made without the lock.
+    work = store.backup_dir / f"{PARTIAL_PREFIX}{name}"
     before = _files(store.dir)
     _copy_tree(store.dir, work / "store", list(before))
     with store.locked():
-        if not work.exists():  # a concurrent recovery may have swept our unlocked copy away
-            before = {}
         now = _files(store.dir)
         changed = [rel for rel, sig in now.items() if before.get(rel) != sig]
         _copy_tree(store.dir, work / "store", changed)
@@ -106,6 +110,18 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
     if keep is not None and to is None:
         rotate(store, keep)
     return final
+
+
+def _sweep_partials(store: Store) -> None:
+    """Remove what backups killed midway left behind (a partial copy has no manifest and is never listed)."""
+    cutoff = datetime.now(UTC).timestamp() - PARTIAL_MAX_AGE_S
+    try:
+        entries = list(os.scandir(store.backup_dir))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name.startswith(PARTIAL_PREFIX) and entry.stat().st_mtime < cutoff:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _schema_of(store_dir: Path) -> int | None:

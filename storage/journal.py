@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .atomic import atomic_write, fsync_dir
+from .errors import StoreCorrupt
 
 JOURNAL_NAME = ".journal"
 
@@ -50,8 +51,13 @@ def recover(root: Path) -> bool:
         raw = journal.read_bytes()
     except FileNotFoundError:
         return False
-    doc = json.loads(raw)
-    _apply([(root / s, root / d) for s, d in doc["renames"]])
+    try:
+        doc = json.loads(raw)
+        renames = [(root / s, root / d) for s, d in doc["renames"]]
+    except (ValueError, KeyError, TypeError) as exc:
+        # Written atomically, so this is damage from outside: stop rather than guess which renames to redo.
+        raise StoreCorrupt(journal, f"unreadable commit journal: {exc}", None) from exc
+    _apply(renames)
     journal.unlink()
     fsync_dir(root)
     return True
