@@ -1,0 +1,471 @@
+"""Deterministic benchmark data at two scales, written through the store's repositories in large transactions.
+
+* ``typical``: 200 members, 3 years: 120 study sessions, ~24k attendance, ~24k feedback, ~3k pledges.
+* ``stress``: 2,000 members, 10 years: 400 study sessions, ~800k attendance, ~800k feedback, ~100k pledges.
+
+The last session of each scale starts at :data:`ANCHOR` ("today") and has no attendance yet, so a benchmark can
+sign members in to it. Generated data is cached under ``bench/.data/<scale>/`` (gitignored) and reused while
+:data:`VERSION` and :data:`SEED` are unchanged. The same data also exists, built on demand, as one stock TinyDB
+``JSONStorage`` file and as an SQLite database, for the anchors of the benchmarks.
+
+Run ``python -m bench.scale typical|stress [--force]`` to (re)generate one scale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from campaign.names import pinyin_keys
+from storage import Store, open_store, tinydb_for
+from storage.records import (
+    Attendance,
+    AttendanceStatus,
+    AuditEntry,
+    Feedback,
+    FeedbackOption,
+    Member,
+    Pledge,
+    PledgeCategory,
+    PledgeGrade,
+    PledgeState,
+    Role,
+    School,
+    SignInMethod,
+    StudySession,
+)
+from storage.repositories import Repositories
+
+#: Bump when the generated data changes shape, so caches are rebuilt.
+VERSION = 1
+SEED = 20261127
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: "Today": the start of the last generated session, still open for sign-in.
+ANCHOR = datetime(2026, 11, 27, 8, 0, tzinfo=SHANGHAI)
+#: Every generated member's PIN.
+PIN = "1234"
+DATA_ROOT = Path(__file__).resolve().parent / ".data"
+
+SCHOOLS = ("第十八中学", "实验小学", "海滨小学", "城关中学", "育才中学", "东风小学")
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
+    "余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN_CHARS = (
+    "晓明红伟梅秀英建国丽娟志强海燕俊杰婷磊静军敏玉兰春华庆文博雪德淑珍永刚桂辉宏子涵思远佳怡浩然欣雨"
+    "宇轩梓萱若曦嘉懿泽楷语彤一诺铭瑶锦程书瑜雅琴立新振华卫东红霞秀兰凤霞成龙金凤少华建平宁丹彬琳"
+)
+TOPICS = (
+    "学习《中小学教师职业道德规范》",
+    "科学发展观与教育改革",
+    "家校沟通经验交流",
+    "课堂教学质量提升研讨",
+    "弘扬正气，树立师德标兵",
+    "党章学习：党员的义务和权利",
+    "创先争优活动阶段总结",
+)
+PLEDGE_TEXTS = {
+    PledgeCategory.STUDY: ("研读两本教育专著并撰写读书笔记", "读书笔记 2 篇"),
+    PledgeCategory.ACHIEVEMENT: ("所教班级期末合格率提高五个百分点", "合格率 +5%"),
+    PledgeCategory.SERVICE: ("每月家访不少于四户", "家访 4 户/月"),
+    PledgeCategory.DISCIPLINE: ("不从事有偿家教，不收受家长礼品", "零违纪"),
+    PledgeCategory.INTEGRITY: ("主动帮扶一名青年教师", "结对 1 名"),
+}
+COMMENTS = (
+    "老师很负责，孩子进步很大。",
+    "希望多和家长沟通。",
+    "作业批改很认真。",
+    "孩子很喜欢这位老师。",
+    "家访很及时，谢谢老师！",
+    "",
+)
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    members: int
+    years: int
+    sessions: int
+    feedback: int
+    pledges: int
+
+
+SCALES = {
+    "typical": Scale("typical", members=200, years=3, sessions=120, feedback=24_000, pledges=3_000),
+    "stress": Scale("stress", members=2_000, years=10, sessions=400, feedback=800_000, pledges=100_000),
+}
+
+
+@dataclass(frozen=True)
+class ScaleData:
+    scale: Scale
+    #: The cache directory of this scale.
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        """The chuangyou data directory (``store/`` inside)."""
+        return self.root / "data"
+
+    @property
+    def today_session(self) -> int:
+        """The id of the open session that has no attendance yet."""
+        return self.scale.sessions
+
+    def member_codes(self) -> list[str]:
+        return [member_code(i) for i in range(self.scale.members)]
+
+
+def member_code(i: int) -> str:
+    return f"T{i + 1:04d}"
+
+
+def _fixed_pin_hash(pin: str) -> str:
+    """The PIN's scrypt hash with a fixed salt (deterministic data, and 2,000 hashes would take seconds)."""
+    from campaign.hashing import PIN_COST
+
+    salt = hashlib.sha256(b"chuangyou-bench").digest()[:16]
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=PIN_COST, r=8, p=1, maxmem=64 * 1024 * 1024, dklen=32)
+    return f"scrypt${PIN_COST}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+
+
+def _members(scale: Scale, rng: random.Random) -> list[Member]:
+    pin_hash = _fixed_pin_hash(PIN)
+    out = []
+    for i in range(scale.members):
+        given = "".join(rng.choice(GIVEN_CHARS) for _ in range(rng.choice((1, 2, 2, 2))))
+        name = rng.choice(SURNAMES) + given
+        full, initials = pinyin_keys(name)
+        role = Role.SECRETARY if i == 0 else (Role.COMMITTEE if i % 40 == 1 else Role.MEMBER)
+        out.append(
+            Member(
+                code=member_code(i),
+                name=name,
+                school=SCHOOLS[rng.randrange(len(SCHOOLS))],
+                role=role,
+                active=rng.random() > 0.01,
+                pin_hash=pin_hash,
+                pinyin_full=full,
+                pinyin_initials=initials,
+            )
+        )
+    return out
+
+
+def _sessions(scale: Scale, rng: random.Random) -> list[StudySession]:
+    span = timedelta(days=365 * scale.years)
+    step = span / (scale.sessions - 1)
+    out = []
+    for i in range(scale.sessions):
+        day = (ANCHOR - span + step * i).date()
+        hour = 8 if i == scale.sessions - 1 else rng.choice((8, 16))
+        start = datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI)
+        end = start + timedelta(minutes=90)
+        past = i < scale.sessions - 1
+        out.append(
+            StudySession(
+                id=0,
+                title=f"第{i + 1}次集中学习：{TOPICS[i % len(TOPICS)]}",
+                start=start,
+                end=end,
+                topic=TOPICS[i % len(TOPICS)],
+                place=f"{SCHOOLS[i % len(SCHOOLS)]} 党员活动室",
+                forced="closed" if past else "open",
+                closed_at=end + timedelta(minutes=30) if past else None,
+            )
+        )
+    return out
+
+
+def _attendance(session: StudySession, members: list[Member], rng: random.Random) -> Iterator[Attendance]:
+    for m in members:
+        roll = rng.random()
+        if roll < 0.82:
+            status, at, late = AttendanceStatus.ON_TIME, session.start - timedelta(minutes=rng.randrange(25)), 0
+        elif roll < 0.90:
+            late = rng.randrange(6, 40)
+            status, at = AttendanceStatus.LATE, session.start + timedelta(minutes=late)
+        elif roll < 0.96:
+            yield Attendance(
+                session.id,
+                m.code,
+                AttendanceStatus.EXCUSED,
+                session.start - timedelta(days=1),
+                SignInMethod.SECRETARY,
+                by="secretary",
+                reason="外出培训",
+            )
+            continue
+        else:
+            yield Attendance(
+                session.id,
+                m.code,
+                AttendanceStatus.ABSENT,
+                session.closed_at or session.end,
+                SignInMethod.SECRETARY,
+                by="secretary",
+            )
+            continue
+        how = SignInMethod.SCAN if rng.random() < 0.3 else SignInMethod.KIOSK
+        yield Attendance(session.id, m.code, status, at, how, minutes_late=late)
+
+
+def _pledges(scale: Scale, year: int, count: int, members: list[Member], rng: random.Random) -> list[Pledge]:
+    out = []
+    current = year == ANCHOR.year
+    for n in range(1, count + 1):
+        m = members[rng.randrange(len(members))]
+        category = rng.choice(list(PledgeCategory))
+        text, target = PLEDGE_TEXTS[category]
+        created = datetime(year, 1, 1, 9, tzinfo=SHANGHAI) + timedelta(minutes=rng.randrange(60 * 24 * 300))
+        if created > ANCHOR:
+            created = ANCHOR - timedelta(days=rng.randrange(1, 300))
+        state = rng.choice((PledgeState.PUBLISHED, PledgeState.FULFILLED)) if current else PledgeState.EVALUATED
+        grade = rng.choice(list(PledgeGrade)) if state is PledgeState.EVALUATED else None
+        history = ({"at": created.isoformat(), "by": m.code, "state": "submitted", "note": ""},)
+        out.append(
+            Pledge(
+                id=f"{year}-{n}",
+                member=m.code,
+                category=category,
+                text=text,
+                target=target,
+                due=(created + timedelta(days=120)).date(),
+                state=state,
+                created=created,
+                grade=grade,
+                history=history,
+            )
+        )
+    return out
+
+
+def _months(scale: Scale) -> list[date]:
+    first = date(ANCHOR.year - scale.years, ANCHOR.month, 1)
+    out = []
+    y, m = first.year, first.month
+    for _ in range(scale.years * 12):
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+        out.append(date(y, m, 1))
+    return out
+
+
+def _feedback(month: date, count: int, members: list[Member], rng: random.Random) -> list[Feedback]:
+    options = (FeedbackOption.SATISFIED, FeedbackOption.BASICALLY, FeedbackOption.UNSATISFIED, FeedbackOption.UNKNOWN)
+    weights = (85, 10, 3, 2)
+    last_day = ((month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)).day
+    out = []
+    for _ in range(count):
+        m = members[rng.randrange(len(members))]
+        day = month.replace(day=rng.randrange(1, last_day + 1))
+        comment = rng.choice(COMMENTS) if rng.random() < 0.1 else ""
+        out.append(Feedback(m.code, m.school, rng.choices(options, weights)[0], min(day, ANCHOR.date()), comment))
+    return out
+
+
+def generate(scale: Scale, data_dir: Path, *, log: Any = None) -> None:
+    """Fill an empty data directory with the scale's data, through the repositories."""
+    rng = random.Random(f"{SEED}-{scale.name}")  # reproducible test data
+    store = open_store(data_dir)
+    repos = Repositories(store)
+    members = _members(scale, rng)
+    with store.transaction():
+        for school in SCHOOLS:
+            repos.schools.add(School(school))
+        repos.members.add_many(members)
+    _log(log, "members", len(members))
+    sessions = []
+    with store.transaction():
+        for s in _sessions(scale, rng):
+            stored = repos.sessions.add(s)
+            sessions.append(stored)
+            at = stored.closed_at or stored.start
+            repos.audit.append(AuditEntry(at, "secretary", "session.create", {"id": stored.id}))
+    _log(log, "sessions", len(sessions))
+    by_year: dict[int, list[StudySession]] = {}
+    for s in sessions[:-1]:
+        by_year.setdefault(s.start.year, []).append(s)
+    total = 0
+    for _year, group in sorted(by_year.items()):
+        records = [a for s in group for a in _attendance(s, members, rng)]
+        with store.transaction():
+            repos.attendance.put_many(records)
+        total += len(records)
+    _log(log, "attendance", total)
+    per_year = scale.pledges // scale.years
+    years = list(range(ANCHOR.year - scale.years + 1, ANCHOR.year + 1))
+    for year in years:
+        pledges = _pledges(scale, year, per_year, members, rng)
+        with store.transaction():
+            # Pledges.add assigns one id per call; in bulk the ids are assigned here, 1..n in an empty partition.
+            table = tinydb_for(store, f"pledges/{year}").table("pledges")
+            ids = table.insert_multiple([p.to_doc() for p in pledges])
+            if ids != list(range(1, len(pledges) + 1)):
+                raise RuntimeError(f"pledges/{year} was not empty")
+    _log(log, "pledges", per_year * len(years))
+    months = _months(scale)
+    per_month = scale.feedback // len(months)
+    for i in range(0, len(months), 12):
+        answers = [a for month in months[i : i + 12] for a in _feedback(month, per_month, members, rng)]
+        with store.transaction():
+            repos.feedback.add_many(answers)
+    _log(log, "feedback", per_month * len(months))
+
+
+def _log(log: Any, what: str, n: int) -> None:
+    if log is not None:
+        log(f"  {what}: {n}")
+
+
+def _stamp(scale: Scale) -> str:
+    return json.dumps({"version": VERSION, "seed": SEED, "scale": scale.name})
+
+
+def ensure(name: str, *, force: bool = False, log: Any = None) -> ScaleData:
+    """The cached data of scale ``name``, generated first if missing or stale."""
+    scale = SCALES[name]
+    root = DATA_ROOT / name
+    ready = root / "READY"
+    if not force and ready.exists() and ready.read_text() == _stamp(scale):
+        return ScaleData(scale, root)
+    DATA_ROOT.mkdir(parents=True, exist_ok=True)
+    work = DATA_ROOT / f".{name}-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    started = time.perf_counter()
+    if log:
+        log(f"generating {name} data in {root} ...")
+    generate(scale, work / "data", log=log)
+    (work / "READY").write_text(_stamp(scale))
+    shutil.rmtree(root, ignore_errors=True)
+    os.replace(work, root)
+    if log:
+        log(f"  done in {time.perf_counter() - started:.1f} s")
+    return ScaleData(scale, root)
+
+
+def link_copy(data: ScaleData, dest: Path) -> Path:
+    """A private data directory for one benchmark run, sharing the cached files by hard link.
+
+    Safe because the store never writes a file in place: a commit renames a new file over the old name, so the
+    cached inode is never modified.
+    """
+    src_store = data.data_dir / "store"
+    for dirpath, _dirs, names in os.walk(src_store):
+        rel = Path(dirpath).relative_to(data.data_dir)
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+        for n in names:
+            os.link(Path(dirpath) / n, dest / rel / n)
+    return dest
+
+
+def all_tables(store: Store) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every table of the store merged into one TinyDB layout (``{table: {doc_id: doc}}``), ids renumbered."""
+    merged: dict[str, dict[str, dict[str, Any]]] = {}
+    for partition in store.all_partitions():
+        for table, docs in store.read(partition).items():
+            target = merged.setdefault(table, {})
+            for doc in docs.values():
+                target[str(len(target) + 1)] = doc
+    return merged
+
+
+def tinydb_file(data: ScaleData) -> Path:
+    """The same data as one stock TinyDB ``JSONStorage`` file (built once, then cached)."""
+    path = data.root / "tinydb.json"
+    if not path.exists():
+        from tinydb import TinyDB
+
+        store = Store(data.data_dir)
+        work = path.with_suffix(".part")
+        db = TinyDB(work)  # the default JSONStorage
+        db.storage.write(all_tables(store))
+        db.close()
+        os.replace(work, path)
+    return path
+
+
+SQL_SCHEMA = """
+CREATE TABLE members (code TEXT PRIMARY KEY, name TEXT, school TEXT, doc TEXT);
+CREATE TABLE sessions (id INTEGER PRIMARY KEY, doc TEXT);
+CREATE TABLE attendance (session_id INTEGER, member TEXT, status TEXT, at TEXT, doc TEXT,
+                         PRIMARY KEY (session_id, member));
+CREATE TABLE feedback (id INTEGER PRIMARY KEY, member TEXT, day TEXT, doc TEXT);
+CREATE TABLE pledges (id TEXT PRIMARY KEY, member TEXT, doc TEXT);
+CREATE TABLE other (tbl TEXT, doc TEXT);
+"""
+
+
+def sqlite_file(data: ScaleData) -> Path:
+    """The same data in SQLite (one row per record, the record's JSON beside its keys; built once, cached)."""
+    path = data.root / "sqlite.db"
+    if not path.exists():
+        store = Store(data.data_dir)
+        tables = all_tables(store)
+        work = path.with_suffix(".part")
+        work.unlink(missing_ok=True)
+        con = sqlite3.connect(work)
+        con.executescript(SQL_SCHEMA)
+
+        def dumps(d: dict[str, Any]) -> str:
+            return json.dumps(d, ensure_ascii=False)
+
+        with con:
+            con.executemany(
+                "INSERT INTO members VALUES (?,?,?,?)",
+                ((d["code"], d["name"], d["school"], dumps(d)) for d in tables.pop("members").values()),
+            )
+            con.executemany(
+                "INSERT INTO sessions VALUES (?,?)", ((d["id"], dumps(d)) for d in tables.pop("sessions").values())
+            )
+            con.executemany(
+                "INSERT INTO attendance VALUES (?,?,?,?,?)",
+                (
+                    (d["session_id"], d["member"], d["status"], d["at"], dumps(d))
+                    for d in tables.pop("attendance").values()
+                ),
+            )
+            con.executemany(
+                "INSERT INTO feedback (member, day, doc) VALUES (?,?,?)",
+                ((d["member"], d["day"], dumps(d)) for d in tables.pop("feedback").values()),
+            )
+            con.executemany(
+                "INSERT INTO pledges VALUES (?,?,?)",
+                ((d["id"], d["member"], dumps(d)) for d in tables.pop("pledges").values()),
+            )
+            for name, docs in tables.items():
+                con.executemany("INSERT INTO other VALUES (?,?)", ((name, dumps(d)) for d in docs.values()))
+        con.close()
+        os.replace(work, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description="Generate benchmark data.")
+    parser.add_argument("scale", choices=sorted(SCALES))
+    parser.add_argument("--force", action="store_true", help="regenerate even if cached")
+    args = parser.parse_args(argv)
+    data = ensure(args.scale, force=args.force, log=print)
+    print(f"{args.scale}: {data.data_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
