@@ -1,22 +1,138 @@
-"""The secretary's home: login / first-run passphrase setup, then a menu of the secretary's screens."""
+"""The secretary's home: the passphrase (set on first run, asked on every start), then a menu of screens."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from typing import ClassVar
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from campaign import passphrase
+from campaign import study_sessions as ss
 from campaign.context import Campaign
+from campaign.errors import Refused
+from campaign.i18n import t
+from tui.text import literal
+
+from .calls import in_thread
+from .form import Field, FormScreen
+
+MENU = ("roster", "import", "sessions", "live", "reports", "quit")
+
+
+def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
+    """First run: set the passphrase if both entries agree."""
+    if values["new"] != values["again"]:
+        raise Refused("admin.passphrase_mismatch")
+    passphrase.set_passphrase(c, values["new"])
+    return True
+
+
+def check_passphrase(c: Campaign, values: dict[str, str]) -> bool:
+    if not passphrase.verify(c, values["passphrase"]):
+        raise Refused("admin.passphrase_wrong")
+    return True
 
 
 class AdminHome(Screen[None]):
     """The first screen of ``chuangyou admin``; construct with the campaign: ``AdminHome(c)``."""
 
+    CSS_PATH = "admin.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "open('roster')", t("admin.menu_roster"), id="admin.roster"),
+        Binding("i", "open('import')", t("admin.menu_import"), id="admin.import"),
+        Binding("s", "open('sessions')", t("admin.menu_sessions"), id="admin.sessions"),
+        Binding("l", "open('live')", t("admin.menu_live"), id="admin.live"),
+        Binding("p", "open('reports')", t("admin.menu_reports"), id="admin.reports"),
+        Binding("q", "open('quit')", t("admin.menu_quit"), id="admin.quit"),
+    ]
+
     def __init__(self, campaign: Campaign) -> None:
         super().__init__()
         self.campaign = campaign
+        self.unlocked = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("", id="admin-home-body")
+        with Vertical(id="admin-home"):
+            yield Static(literal(t("admin.home_title"), "bold"), id="admin-home-title")
+            yield Static(literal(t("admin.locked")), id="admin-home-status")
+            with Vertical(id="admin-menu"):
+                for name in MENU:
+                    yield Button(literal(t(f"admin.menu_{name}")), id=f"menu-{name}", disabled=True)
         yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing but the passphrase dialogs is reachable before the secretary has logged in.
+        if action == "open":
+            return self.unlocked
+        return True
+
+    async def on_mount(self) -> None:
+        c = self.campaign
+        if await in_thread(self, lambda: passphrase.is_set(c)):
+            self.ask_passphrase()
+        else:
+            fields = [
+                Field("new", t("admin.passphrase_new", min=passphrase.MIN_LENGTH), password=True),
+                Field("again", t("admin.passphrase_again"), password=True),
+            ]
+            form = FormScreen(t("admin.setup_title"), fields, lambda v: setup_passphrase(c, v), t("admin.save"))
+            self.app.push_screen(form, self.logged_in)
+
+    def ask_passphrase(self) -> None:
+        c = self.campaign
+        fields = [Field("passphrase", t("admin.passphrase"), password=True)]
+        form = FormScreen(t("admin.login_title"), fields, lambda v: check_passphrase(c, v), t("admin.login"))
+        self.app.push_screen(form, self.logged_in)
+
+    def logged_in(self, ok: bool | None) -> None:
+        if not ok:
+            # Cancelling the passphrase leaves the secretary's screens: there is nothing to do without it.
+            self.app.exit()
+            return
+        self.unlocked = True
+        self.query_one("#admin-home-status", Static).update(literal(t("admin.unlocked")))
+        for button in self.query(Button):
+            button.disabled = False
+        self.query_one("#menu-sessions", Button).focus()
+        self.refresh_bindings()
+
+    @on(Button.Pressed)
+    async def menu_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id and event.button.id.startswith("menu-"):
+            await self.action_open(event.button.id.removeprefix("menu-"))
+
+    async def action_open(self, name: str) -> None:
+        if not self.unlocked:
+            return
+        c = self.campaign
+        if name == "quit":
+            self.app.exit()
+        elif name == "roster":
+            from .roster import RosterScreen
+
+            self.app.push_screen(RosterScreen(c))
+        elif name == "import":
+            from .import_roster import ImportScreen
+
+            self.app.push_screen(ImportScreen(c))
+        elif name == "sessions":
+            from .sessions import SessionsScreen
+
+            self.app.push_screen(SessionsScreen(c))
+        elif name == "live":
+            from .live import LiveAttendance
+
+            session = await in_thread(self, lambda: ss.current_session(c) or ss.next_session(c))
+            if session is None:
+                self.notify(t("admin.no_session_now"), severity="warning", markup=False)
+                return
+            self.app.push_screen(LiveAttendance(c, session.id))
+        elif name == "reports":
+            from .reports import ReportsScreen
+
+            self.app.push_screen(ReportsScreen(c))

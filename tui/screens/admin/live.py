@@ -1,0 +1,225 @@
+"""The live attendance view: who is in, late, excused, and still missing at one study session.
+
+Another process (the kiosk) writes the sign-ins. The view polls the store's cheap generation fingerprint twice a
+second and reloads the roll call only when it changed, so a sign-in shows here within a second or so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from campaign import study_sessions as ss
+from campaign.context import Campaign
+from campaign.i18n import t
+from storage.records import Attendance, AttendanceStatus
+from tui.text import cell, literal, one_line
+
+from .calls import in_thread
+from .form import Field, FormScreen
+from .tables import refill, selected_key
+
+POLL_SECONDS = 0.5
+#: Reload even without a write, so the session's state follows the clock (scheduled → open → closed).
+RELOAD_SECONDS = 15.0
+
+#: How each status sorts and looks; "missing" means no record yet.
+ORDER = ("missing", "excused", "late", "on_time", "make_up", "absent")
+STYLE = {
+    "on_time": "green",
+    "make_up": "green",
+    "late": "yellow",
+    "excused": "cyan",
+    "absent": "red",
+    "missing": "bold red",
+}
+
+
+@dataclass(frozen=True)
+class LiveRow:
+    code: str
+    name: str
+    school: str
+    status: str
+    at: str
+    note: str
+    sort: str
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """Everything the view shows, built in a worker thread."""
+
+    title: str
+    when: str
+    place: str
+    state: str
+    rows: tuple[LiveRow, ...]
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for r in self.rows if r.status in statuses)
+
+
+def load_view(c: Campaign, session_id: int) -> LiveView:
+    roll = ss.roll_call(c, session_id)
+    members = {m.code: m for m in c.repos.members.all()}
+    tz = c.tz
+    rows: list[LiveRow] = []
+    for code, a in roll.records.items():
+        m = members.get(code)
+        note = a.reason or (t("admin.minutes_late", minutes=a.minutes_late) if a.minutes_late else "")
+        rows.append(
+            LiveRow(
+                code,
+                m.name if m else code,
+                m.school if m else "",
+                str(a.status),
+                f"{a.at.astimezone(tz):%H:%M}",
+                note,
+                m.pinyin_full if m else code,
+            )
+        )
+    for code in roll.missing:
+        m = members[code]
+        rows.append(LiveRow(code, m.name, m.school, "missing", "", "", m.pinyin_full))
+    rows.sort(key=lambda r: (ORDER.index(r.status), r.sort, r.code))
+    s = roll.session
+    when = f"{s.start.astimezone(tz):%Y-%m-%d %H:%M}–{s.end.astimezone(tz):%H:%M}"
+    return LiveView(s.title, when, s.place, str(roll.state), tuple(rows))
+
+
+class LiveAttendance(Screen[None]):
+    """One session's roll call, kept current; the secretary records excused absences, make-ups, and closes."""
+
+    CSS_PATH = "admin.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", t("admin.back"), id="live.back"),
+        Binding("x", "excuse", t("admin.excuse"), id="live.excuse"),
+        Binding("m", "make_up", t("admin.make_up"), id="live.make_up"),
+        Binding("k", "close_session", t("admin.close_session"), id="live.close"),
+    ]
+
+    def __init__(self, campaign: Campaign, session_id: int) -> None:
+        super().__init__()
+        self.campaign = campaign
+        self.session_id = session_id
+        self.seen: object = None
+        self.loaded_at = 0.0
+        self.view: LiveView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="live-title")
+        yield Static("", id="live-counts")
+        table: DataTable[object] = DataTable(id="live-table", cursor_type="row", zebra_stripes=True)
+        for key in ("col_name", "col_school", "col_status", "col_time", "col_note"):
+            table.add_column(cell(t(f"admin.{key}")), key=key)
+        yield table
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.reload()
+        self.set_interval(POLL_SECONDS, self.poll, name="live-poll")
+
+    async def poll(self) -> None:
+        store = self.campaign.store
+        generation = await in_thread(self, store.generation, group="poll")
+        if generation != self.seen or time.monotonic() - self.loaded_at > RELOAD_SECONDS:
+            await self.reload(generation)
+
+    async def reload(self, generation: object = None) -> None:
+        c, sid = self.campaign, self.session_id
+        if generation is None:
+            generation = await in_thread(self, c.store.generation, group="poll")
+        view = await in_thread(self, lambda: load_view(c, sid), group="poll")
+        self.seen, self.loaded_at = generation, time.monotonic()
+        self.show(view)
+
+    def show(self, view: LiveView) -> None:
+        self.view = view
+        place = f" · {one_line(view.place)}" if view.place else ""
+        self.query_one("#live-title", Static).update(
+            literal(f"{one_line(view.title)}  {view.when}{place}  [{t('sessions.state_' + view.state)}]", "bold")
+        )
+        counts = t(
+            "admin.live_counts",
+            present=view.count("on_time", "late", "make_up"),
+            late=view.count("late"),
+            excused=view.count("excused"),
+            missing=view.count("missing"),
+            absent=view.count("absent"),
+        )
+        self.query_one("#live-counts", Static).update(literal(counts))
+        status_text = {s: t(f"admin.status_{s}") for s in ORDER}
+        table = self.query_one("#live-table", DataTable)
+        refill(
+            table,
+            (
+                (
+                    r.code,
+                    (
+                        cell(r.name, max_width=30),
+                        cell(r.school, max_width=20),
+                        cell(status_text[r.status], style=STYLE[r.status]),
+                        cell(r.at),
+                        cell(r.note, max_width=30),
+                    ),
+                )
+                for r in view.rows
+            ),
+        )
+
+    def selected(self) -> LiveRow | None:
+        code = selected_key(self.query_one("#live-table", DataTable))
+        if self.view is None or code is None:
+            return None
+        return next((r for r in self.view.rows if r.code == code), None)
+
+    def action_excuse(self) -> None:
+        self.ask_reason("excuse")
+
+    def action_make_up(self) -> None:
+        self.ask_reason("make_up")
+
+    def ask_reason(self, kind: str) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        c, sid, code = self.campaign, self.session_id, row.code
+        record = ss.excuse if kind == "excuse" else ss.make_up
+        form = FormScreen(
+            t(f"admin.{kind}_title", name=one_line(row.name), code=code),
+            [Field("reason", t("admin.reason"))],
+            lambda v: record(c, sid, code, v["reason"]),
+            t("admin.save"),
+        )
+        self.app.push_screen(form, self.after_change)
+
+    def action_close_session(self) -> None:
+        c, sid = self.campaign, self.session_id
+        missing = self.view.count("missing") if self.view else 0
+        form = FormScreen(
+            t("admin.close_confirm", missing=missing), [], lambda _v: ss.close_session(c, sid), t("admin.close_session")
+        )
+        self.app.push_screen(form, self.after_close)
+
+    async def after_change(self, result: object) -> None:
+        if result is not None:
+            await self.reload()
+
+    async def after_close(self, absent: list[Attendance] | None) -> None:
+        if absent is not None:
+            self.notify(t("admin.closed", absent=len(absent)), markup=False)
+            await self.reload()
+
+
+def status_label(status: AttendanceStatus | str) -> Text:
+    """A status as the live view writes it, for other screens that list attendance."""
+    key = str(status)
+    return cell(t(f"admin.status_{key}"), style=STYLE.get(key, ""))

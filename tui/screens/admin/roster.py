@@ -1,0 +1,229 @@
+"""The roster for the secretary: members added, edited, deactivated; schools; PINs set and reset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from campaign import roster
+from campaign.context import Campaign
+from campaign.i18n import t
+from campaign.names import search_key
+from storage.records import Member, Role, School
+from tui.text import cell, literal
+
+from .calls import Failed, attempt, in_thread
+from .form import Field, FormScreen
+from .tables import refill, selected_key
+
+
+def role_options() -> tuple[tuple[str, str], ...]:
+    return tuple((t(f"cli.role_{r}"), r.value) for r in Role)
+
+
+def member_fields(schools: list[School], m: Member | None) -> list[Field]:
+    school_options = tuple((s.name, s.name) for s in sorted(schools, key=lambda s: s.name))
+    fields = [] if m is not None else [Field("code", t("admin.col_code"))]
+    fields += [
+        Field("name", t("admin.col_name"), m.name if m else ""),
+        Field("school", t("admin.col_school"), m.school if m else "", options=school_options),
+        Field("role", t("admin.col_role"), str(m.role) if m else Role.MEMBER.value, options=role_options()),
+    ]
+    if m is None:
+        fields.append(Field("pin", t("admin.pin_optional"), password=True))
+    return fields
+
+
+def add_member(c: Campaign, v: dict[str, str]) -> Member:
+    return roster.add_member(
+        c, v["code"], v["name"], v["school"], role=Role(v["role"] or "member"), pin=v["pin"] or None
+    )
+
+
+def edit_member(c: Campaign, code: str, v: dict[str, str]) -> Member:
+    return roster.edit_member(c, code, name=v["name"], school=v["school"] or None, role=Role(v["role"] or "member"))
+
+
+def reset_pin(c: Campaign, code: str, v: dict[str, str]) -> Member:
+    if v["pin"] != v["again"]:
+        from campaign.errors import Refused
+
+        raise Refused("admin.pin_mismatch")
+    roster.set_pin(c, code, v["pin"])
+    return roster.get_member(c, code)
+
+
+def matches(m: Member, key: str) -> bool:
+    return (
+        not key
+        or key in m.code.lower()
+        or key in m.name.lower()
+        or m.pinyin_initials.startswith(key)
+        or (m.pinyin_full.startswith(key))
+    )
+
+
+class RosterScreen(Screen[None]):
+    """Every member, inactive ones included; type in the filter to narrow by code, name or pinyin."""
+
+    CSS_PATH = "admin.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", t("admin.back"), id="roster.back"),
+        Binding("a", "add", t("admin.member_add"), id="roster.add"),
+        Binding("e", "edit", t("admin.member_edit"), id="roster.edit"),
+        Binding("d", "toggle_active", t("admin.member_deactivate"), id="roster.deactivate"),
+        Binding("p", "reset_pin", t("admin.member_pin"), id="roster.pin"),
+        Binding("s", "add_school", t("admin.school_add"), id="roster.school"),
+        Binding("b", "badges", t("admin.badges"), id="roster.badges"),
+    ]
+
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__()
+        self.campaign = campaign
+        self.members: list[Member] = []
+        self.schools: list[School] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(literal(t("admin.menu_roster"), "bold"), classes="screen-title")
+        yield Input(placeholder=t("admin.filter"), id="roster-filter")
+        table: DataTable[object] = DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
+        for key in ("col_code", "col_name", "col_school", "col_role", "col_active", "col_pin"):
+            table.add_column(cell(t(f"admin.{key}")), key=key)
+        yield table
+        yield Static("", id="roster-empty")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Letters typed into the filter are text, not commands.
+        commands = ("add", "edit", "toggle_active", "reset_pin", "add_school", "badges")
+        return not (action in commands and isinstance(self.focused, Input))
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        c = self.campaign
+        self.members, self.schools = await in_thread(self, lambda: (roster.list_members(c), c.repos.schools.all()))
+        self.show()
+
+    def show(self) -> None:
+        key = search_key(self.query_one("#roster-filter", Input).value)
+        shown = [m for m in self.members if matches(m, key)]
+        refill(
+            self.query_one("#roster-table", DataTable),
+            (
+                (
+                    m.code,
+                    (
+                        cell(m.code, max_width=16),
+                        cell(m.name, max_width=30),
+                        cell(m.school, max_width=20),
+                        cell(t(f"cli.role_{m.role}")),
+                        cell(t("admin.active") if m.active else t("admin.inactive"), style="" if m.active else "dim"),
+                        cell(t("admin.pin_set") if m.pin_hash else t("admin.pin_none")),
+                    ),
+                )
+                for m in shown
+            ),
+        )
+        empty = "" if self.members else t("admin.roster_empty")
+        self.query_one("#roster-empty", Static).update(literal(empty))
+
+    @on(Input.Changed, "#roster-filter")
+    def filter_changed(self) -> None:
+        self.show()
+
+    @on(Input.Submitted, "#roster-filter")
+    def filter_done(self) -> None:
+        self.query_one("#roster-table", DataTable).focus()
+
+    def selected(self) -> Member | None:
+        code = selected_key(self.query_one("#roster-table", DataTable))
+        return next((m for m in self.members if m.code == code), None)
+
+    def action_add(self) -> None:
+        c = self.campaign
+        if not self.schools:
+            self.notify(t("admin.no_schools"), severity="warning", markup=False)
+            return
+        form = FormScreen(
+            t("admin.member_add"), member_fields(self.schools, None), lambda v: add_member(c, v), t("admin.save")
+        )
+        self.app.push_screen(form, self.after_change)
+
+    def action_edit(self) -> None:
+        c, m = self.campaign, self.selected()
+        if m is None:
+            return
+        code = m.code
+        form = FormScreen(
+            t("admin.member_edit_title", code=code),
+            member_fields(self.schools, m),
+            lambda v: edit_member(c, code, v),
+            t("admin.save"),
+        )
+        self.app.push_screen(form, self.after_change)
+
+    async def action_toggle_active(self) -> None:
+        c, m = self.campaign, self.selected()
+        if m is None:
+            return
+        code, active = m.code, not m.active
+        result = await attempt(self, lambda: roster.edit_member(c, code, active=active))
+        if isinstance(result, Failed):
+            self.notify(result.message, severity="error", markup=False)
+            return
+        key = "admin.member_reactivated" if active else "admin.member_deactivated"
+        self.notify(t(key, name=result.name, code=code), markup=False)
+        await self.reload()
+
+    def action_reset_pin(self) -> None:
+        c, m = self.campaign, self.selected()
+        if m is None:
+            return
+        code = m.code
+        fields = [Field("pin", t("admin.pin_new"), password=True), Field("again", t("admin.pin_again"), password=True)]
+        form = FormScreen(
+            t("admin.member_pin_title", code=code), fields, lambda v: reset_pin(c, code, v), t("admin.save")
+        )
+        self.app.push_screen(form, self.after_pin)
+
+    def action_add_school(self) -> None:
+        c = self.campaign
+        form = FormScreen(
+            t("admin.school_add"),
+            [Field("name", t("admin.col_school"))],
+            lambda v: roster.add_school(c, v["name"]),
+            t("admin.save"),
+        )
+        self.app.push_screen(form, self.after_change)
+
+    async def action_badges(self) -> None:
+        try:
+            from campaign.printing.badges import write_badge_sheet
+        except ImportError:
+            self.notify(t("admin.badges_unavailable"), severity="warning", markup=False)
+            return
+        c = self.campaign
+        codes = [m.code for m in self.members if m.active]
+        out = Path.cwd() / "badges.pdf"
+        result = await attempt(self, lambda: write_badge_sheet(c, out, codes))
+        if isinstance(result, Failed):
+            self.notify(result.message, severity="error", markup=False)
+        else:
+            self.notify(t("admin.badges_written", path=str(out), count=len(codes)), markup=False)
+
+    async def after_change(self, result: object) -> None:
+        if result is not None:
+            await self.reload()
+
+    async def after_pin(self, result: Member | None) -> None:
+        if result is not None:
+            self.notify(t("admin.pin_was_reset", code=result.code), markup=False)
+            await self.reload()

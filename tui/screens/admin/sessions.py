@@ -1,0 +1,155 @@
+"""Study sessions for the secretary: schedule, edit, cancel, open early, and go to a session's live roll call."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from campaign import study_sessions as ss
+from campaign.context import Campaign
+from campaign.i18n import t
+from storage.records import StudySession
+from tui.text import cell, literal
+
+from .calls import Failed, attempt, in_thread
+from .form import Field, FormScreen
+from .tables import refill, selected_key
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def session_fields(c: Campaign, s: StudySession | None) -> list[Field]:
+    """The fields of the session form, filled from ``s`` (editing) or with next hour's defaults (new)."""
+    if s is None:
+        start = (c.now() + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+        title, topic, place, end = "", "", "", start + timedelta(hours=1)
+    else:
+        title, topic, place, start, end = s.title, s.topic, s.place, s.start.astimezone(c.tz), s.end.astimezone(c.tz)
+    return [
+        Field("title", t("admin.session_title"), title),
+        Field("topic", t("admin.session_topic"), topic),
+        Field("place", t("admin.session_place"), place),
+        Field("start", t("admin.session_start"), f"{start:{TIME_FORMAT}}", placeholder="YYYY-MM-DD HH:MM"),
+        Field("end", t("admin.session_end"), f"{end:{TIME_FORMAT}}", placeholder="YYYY-MM-DD HH:MM"),
+    ]
+
+
+def save_session(c: Campaign, session_id: int | None, v: dict[str, str]) -> StudySession:
+    start, end = ss.parse_local(c, v["start"]), ss.parse_local(c, v["end"])
+    if session_id is None:
+        return ss.create_session(c, v["title"], start, end, place=v["place"], topic=v["topic"])
+    return ss.edit_session(c, session_id, title=v["title"], start=start, end=end, place=v["place"], topic=v["topic"])
+
+
+class SessionsScreen(Screen[None]):
+    """Every study session, newest first."""
+
+    CSS_PATH = "admin.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", t("admin.back"), id="sessions.back"),
+        Binding("n", "new", t("admin.session_new"), id="sessions.new"),
+        Binding("e", "edit", t("admin.session_edit"), id="sessions.edit"),
+        Binding("c", "cancel_session", t("admin.session_cancel"), id="sessions.cancel"),
+        Binding("o", "open_now", t("admin.session_open"), id="sessions.open"),
+        Binding("l", "live", t("admin.menu_live"), id="sessions.live"),
+    ]
+
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__()
+        self.campaign = campaign
+
+    def compose(self) -> ComposeResult:
+        yield Static(literal(t("admin.menu_sessions"), "bold"), classes="screen-title")
+        table: DataTable[object] = DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
+        for key in ("col_id", "col_start", "col_title", "col_place", "col_state"):
+            table.add_column(cell(t(f"admin.{key}")), key=key)
+        yield table
+        yield Footer()
+
+    async def on_screen_resume(self) -> None:
+        await self.reload()
+
+    async def reload(self) -> None:
+        c = self.campaign
+        sessions, now = await in_thread(self, lambda: (ss.list_sessions(c), c.now()))
+        tz = c.tz
+        refill(
+            self.query_one("#sessions-table", DataTable),
+            (
+                (
+                    str(s.id),
+                    (
+                        cell(str(s.id)),
+                        cell(f"{s.start.astimezone(tz):{TIME_FORMAT}}–{s.end.astimezone(tz):%H:%M}"),
+                        cell(s.title, max_width=40),
+                        cell(s.place, max_width=20),
+                        cell(t(f"sessions.state_{ss.state_of(s, now)}")),
+                    ),
+                )
+                for s in sorted(sessions, key=lambda s: (s.start, s.id), reverse=True)
+            ),
+        )
+
+    def selected_id(self) -> int | None:
+        key = selected_key(self.query_one("#sessions-table", DataTable))
+        return int(key) if key is not None else None
+
+    async def action_new(self) -> None:
+        c = self.campaign
+        form = FormScreen(
+            t("admin.session_new"), session_fields(c, None), lambda v: save_session(c, None, v), t("admin.save")
+        )
+        self.app.push_screen(form, self.after_save)
+
+    async def action_edit(self) -> None:
+        c, sid = self.campaign, self.selected_id()
+        if sid is None:
+            return
+        s = await in_thread(self, lambda: ss.get_session(c, sid))
+        form = FormScreen(
+            t("admin.session_edit"), session_fields(c, s), lambda v: save_session(c, sid, v), t("admin.save")
+        )
+        self.app.push_screen(form, self.after_save)
+
+    def action_cancel_session(self) -> None:
+        c, sid = self.campaign, self.selected_id()
+        if sid is None:
+            return
+        form = FormScreen(
+            t("admin.cancel_confirm", id=sid), [], lambda _v: ss.cancel_session(c, sid), t("admin.session_cancel")
+        )
+        self.app.push_screen(form, self.after_save)
+
+    async def action_open_now(self) -> None:
+        c, sid = self.campaign, self.selected_id()
+        if sid is None:
+            return
+        result = await attempt(self, lambda: ss.open_now(c, sid))
+        if isinstance(result, Failed):
+            self.notify(result.message, severity="error", markup=False)
+        await self.reload()
+
+    def action_live(self) -> None:
+        sid = self.selected_id()
+        if sid is None:
+            return
+        from .live import LiveAttendance
+
+        self.app.push_screen(LiveAttendance(self.campaign, sid))
+
+    @on(DataTable.RowSelected, "#sessions-table")
+    def row_chosen(self) -> None:
+        self.action_live()
+
+    async def after_save(self, result: StudySession | None) -> None:
+        if result is not None:
+            await self.reload()
+            refill_to = str(result.id)
+            table = self.query_one("#sessions-table", DataTable)
+            table.move_cursor(row=table.get_row_index(refill_to), animate=False)
