@@ -76,16 +76,18 @@ class Schools:
 class Members:
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._index_of: int | None = None
+        # The snapshot table the index was built from, held (not its id(): once that table is freed, a newer
+        # snapshot's table can be allocated at the same address and a stale index would look current).
+        self._index_of: dict[str, dict[str, Any]] | None = None
         self._index: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def _by_code(self) -> dict[str, tuple[int, dict[str, Any]]]:
         docs = _docs(self.store, "core", "members")
-        if self.store.current() is not None or self._index_of != id(docs):
+        if self.store.current() is not None or self._index_of is not docs:
             index = {d["code"]: (int(k), d) for k, d in docs.items()}
             if self.store.current() is not None:
                 return index
-            self._index, self._index_of = index, id(docs)
+            self._index, self._index_of = index, docs
         return self._index
 
     def all(self) -> list[Member]:
