@@ -1,0 +1,59 @@
+"""Kiosk fixtures: a roster with a session open at the fixed "now", and the app with a clock for idle time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+
+from campaign.context import Campaign
+from campaign.study_sessions import create_session
+from storage.records import StudySession
+from tests.conftest import NOW
+from tui.app import ChuangyouApp
+
+#: Terminal size of every kiosk test and snapshot.
+SIZE = (100, 32)
+
+
+class FakeMonotonic:
+    """A monotonic clock for idle time that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def monotonic() -> FakeMonotonic:
+    return FakeMonotonic()
+
+
+def session_at(c: Campaign, start: datetime, title: str = "学习贯彻党的二十届四中全会精神") -> StudySession:
+    return create_session(c, title, start, start + timedelta(hours=1, minutes=30), place="党员活动室")
+
+
+@pytest.fixture
+def open_session(roster: Campaign) -> StudySession:
+    """A session starting at 08:00 (sign-in opened 07:30, late after 08:05); "now" is 07:50."""
+    return session_at(roster, NOW.replace(hour=8, minute=0))
+
+
+MakeApp = Callable[..., ChuangyouApp]
+
+
+@pytest.fixture
+def make_app(monotonic: FakeMonotonic) -> MakeApp:
+    def make(c: Campaign, mode: str = "kiosk", **kwargs: object) -> ChuangyouApp:
+        kwargs.setdefault("cursor_blink", False)
+        app = ChuangyouApp(c, mode, monotonic=monotonic, **kwargs)  # type: ignore[arg-type]
+        app.animation_level = "none"
+        return app
+
+    return make

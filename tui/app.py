@@ -1,0 +1,247 @@
+"""The chuangyou Textual app: one app, two modes.
+
+``kiosk``: the walk-up sign-in terminal. It cannot be left without the secretary's passphrase (ctrl+c, ctrl+q,
+ctrl+z, the command palette and injected ``@click`` actions are all refused), and after ``idle_timeout_s`` without
+input any screen goes back home and forgets who was there.
+
+``admin``: the secretary's screens (``tui.screens.admin``), an ordinary app that quits with ctrl+q.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from campaign.context import Campaign
+from campaign.i18n import LANG_ENV, language, set_language, t
+from storage.records import Member, Settings
+
+Mode = Literal["kiosk", "admin"]
+MODES: tuple[Mode, ...] = ("kiosk", "admin")
+
+#: High contrast for a shared screen in a bright room: pure black and white, saturated status colours.
+KIOSK_THEME = Theme(
+    name="chuangyou-kiosk",
+    primary="#ffd700",
+    secondary="#00bfff",
+    accent="#ffd700",
+    warning="#ffb000",
+    error="#ff5050",
+    success="#3ddc84",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1a1a1a",
+    dark=True,
+)
+ADMIN_THEME = Theme(
+    name="chuangyou",
+    primary="#c8102e",
+    secondary="#0178d4",
+    accent="#ffb000",
+    warning="#ffb000",
+    error="#ff5050",
+    success="#4ebf71",
+    foreground="#e6e6e6",
+    dark=True,
+)
+
+#: App actions a locked kiosk still allows; every other app action (quit, suspend_process, command_palette,
+#: screenshot, switch_mode, change_theme, ...) is refused, whether it comes from a key or an injected ``@click``.
+KIOSK_ACTIONS = frozenset({"leave", "suspend", "toggle_language", "focus_next", "focus_previous", "bell"})
+
+
+class ChuangyouApp(App[int]):
+    """The chuangyou TUI. ``monotonic`` is the clock for idle time (tests inject one they can move)."""
+
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "leave", show=False, priority=True, id="leave"),
+        Binding("ctrl+c", "leave", show=False, priority=True, id="leave-ctrl-c"),
+        Binding("ctrl+z", "suspend", show=False, priority=True, id="suspend"),
+    ]
+
+    def __init__(
+        self,
+        campaign: Campaign,
+        mode: Mode = "kiosk",
+        *,
+        settings: Settings | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        idle_check_s: float = 0.2,
+        result_s: float = 6.0,
+        cursor_blink: bool = True,
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        super().__init__()
+        self.campaign = campaign
+        self.mode: Mode = mode
+        self.settings = settings if settings is not None else campaign.settings
+        #: The branch's time zone, read once: every time the kiosk shows is in it.
+        self.tz = ZoneInfo(self.settings.timezone)
+        self.monotonic = monotonic
+        self.idle_check_s = idle_check_s
+        #: How long a kiosk result stays up before going home by itself.
+        self.result_s = result_s
+        #: Inputs blink their cursor unless told not to (snapshot tests need a still screen).
+        self.cursor_blink = cursor_blink
+        #: True once the secretary's passphrase was given at this kiosk: quitting is then allowed.
+        self.unlocked = False
+        self.last_input = monotonic()
+        #: When (monotonic) the screen on top wants to go home by itself, e.g. a result screen.
+        self.return_home_at: float | None = None
+        #: The active roster for searching, loaded in a worker whenever the kiosk comes home.
+        self.roster: list[Member] | None = None
+        #: The language the kiosk comes back to after idling (a visitor may have switched it).
+        self.home_language = language()
+        self.use_command_palette = mode == "admin"
+        self.title = t("app.title")
+
+    # -- lifetime ------------------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.register_theme(KIOSK_THEME)
+        self.register_theme(ADMIN_THEME)
+        if self.mode == "kiosk":
+            from tui.screens.kiosk_home import KioskHome
+
+            self.theme = KIOSK_THEME.name
+            self.push_screen(KioskHome())
+            self.set_interval(self.idle_check_s, self.return_home_if_idle, name="idle")
+        else:
+            from tui.screens.admin.home import AdminHome
+
+            self.theme = ADMIN_THEME.name
+            self.push_screen(AdminHome(self.campaign))
+
+    async def on_event(self, event: events.Event) -> None:
+        # Input from a person (not one Textual forwards internally) restarts the idle time.
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.last_input = self.monotonic()
+        await super().on_event(event)
+
+    # -- lock-down -----------------------------------------------------------------------------------------------
+
+    @property
+    def locked_down(self) -> bool:
+        return self.mode == "kiosk" and not self.unlocked
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.locked_down and action not in KIOSK_ACTIONS:
+            return False
+        return super().check_action(action, parameters)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        if self.locked_down:
+            return iter(())
+        return super().get_system_commands(screen)
+
+    def action_leave(self) -> None:
+        """ctrl+q / ctrl+c: quit; at a locked kiosk only after the secretary's passphrase."""
+        if not self.locked_down:
+            self.exit(0)
+            return
+        self._ask_passphrase(lambda: self.exit(0))
+
+    def action_suspend(self) -> None:
+        """ctrl+z: suspend to the shell; never at a locked kiosk (it asks for the passphrase to leave instead)."""
+        if self.locked_down:
+            self._ask_passphrase(lambda: self.exit(0))
+            return
+        self.action_suspend_process()
+
+    def _ask_passphrase(self, then: Callable[[], None]) -> None:
+        from tui.screens.passphrase import PassphraseScreen
+
+        if isinstance(self.screen, PassphraseScreen):
+            return
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.unlocked = True
+                then()
+
+        self.push_screen(PassphraseScreen(self.campaign, reason=t("app.passphrase_leave")), done)
+
+    # -- idle and going home -------------------------------------------------------------------------------------
+
+    def idle_for(self) -> float:
+        return self.monotonic() - self.last_input
+
+    def return_home_if_idle(self) -> None:
+        """Go home if the kiosk was idle for ``idle_timeout_s``, or the screen's own deadline passed.
+
+        Called every ``idle_check_s``, so it fires at most that late (a reset Timer would fire between T and 2T).
+        """
+        if self.mode != "kiosk" or self.at_home:
+            return
+        now = self.monotonic()
+        due = self.return_home_at is not None and now >= self.return_home_at
+        if due or now - self.last_input >= self.settings.idle_timeout_s:
+            self.go_home()
+
+    @property
+    def at_home(self) -> bool:
+        from tui.screens.kiosk_home import KioskHome
+
+        return isinstance(self.screen, KioskHome)
+
+    def go_home(self) -> None:
+        """Back to the kiosk home, dropping every screen above it (and with them who was there)."""
+        from tui.screens.kiosk_home import KioskHome
+
+        self.return_home_at = None
+        if language() != self.home_language:
+            set_language(self.home_language)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen_stack[-1], KioskHome):
+            self.pop_screen()
+        home = self.screen_stack[-1]
+        if isinstance(home, KioskHome):
+            home.came_home()
+
+    def action_toggle_language(self) -> None:
+        """Switch between Chinese and English for this visitor (idle brings back the configured language)."""
+        set_language("en" if language() == "zh_CN" else "zh_CN")
+        self.title = t("app.title")
+        screen = self.screen
+        refresh = getattr(screen, "retranslate", None)
+        if callable(refresh):
+            refresh()
+
+
+def choose_language(cli_lang: str | None, settings: Settings) -> str:
+    """``--lang``, else ``CHUANGYOU_LANG``, else the branch setting, else zh_CN."""
+    return set_language(cli_lang or os.environ.get(LANG_ENV) or settings.language)
+
+
+def _truecolor_over_ssh() -> None:
+    # OpenSSH does not forward COLORTERM, so Textual would drop to 256 colours and blur the kiosk theme.
+    if "SSH_CONNECTION" in os.environ and "COLORTERM" not in os.environ and "TEXTUAL_COLOR_SYSTEM" not in os.environ:
+        from textual import constants
+
+        setattr(constants, "COLOR_SYSTEM", "truecolor")  # noqa: B010 - read by App.__init__, set before it runs
+
+
+def run_app(c: Campaign, mode: str, *, lang: str | None = None) -> int:
+    """Run the TUI in ``mode`` ("kiosk" or "admin") until it exits; returns the exit status."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    settings = c.settings
+    choose_language(lang, settings)
+    _truecolor_over_ssh()
+    app = ChuangyouApp(c, mode, settings=settings)
+    app.run()
+    return app.return_code or 0
+
+
+__all__ = ["KIOSK_THEME", "ChuangyouApp", "choose_language", "run_app"]

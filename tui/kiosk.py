@@ -1,0 +1,133 @@
+"""What the kiosk asks of the campaign, as plain functions its screens run in worker threads.
+
+No Textual here: each function takes the :class:`Campaign`, calls campaign services, and returns a small frozen
+value the screen can show. Refusals become :class:`Outcome` values, so a screen never has to know catalog keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from campaign import signin
+from campaign.context import Campaign
+from campaign.errors import Refused
+from campaign.i18n import t
+from campaign.roster import list_members
+from campaign.study_sessions import SessionState, Window, current_session, next_session, state_of, window
+from storage.records import AttendanceStatus, Member, SignInMethod, StudySession
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """What the home screen shows: the open session, else the next one, with its window and the count signed in."""
+
+    session: StudySession | None
+    state: SessionState | None
+    window: Window | None
+    signed_in: int
+
+
+def home_view(c: Campaign) -> HomeView:
+    session = current_session(c) or next_session(c)
+    if session is None:
+        return HomeView(None, None, None, 0)
+    signed = sum(
+        1
+        for a in c.repos.attendance.for_session(session.id)
+        if a.status in (AttendanceStatus.ON_TIME, AttendanceStatus.LATE, AttendanceStatus.MAKE_UP)
+    )
+    return HomeView(session, state_of(session, c.now()), window(session), signed)
+
+
+def active_members(c: Campaign) -> list[Member]:
+    """The roster the kiosk searches (loaded once per visit to home, searched in memory as people type)."""
+    return list_members(c, include_inactive=False)
+
+
+def signin_target(c: Campaign) -> StudySession | None:
+    """The session a sign-in now is for: the open one; else today's next one (refused: not open yet); else
+    today's closed one (refused: closed); else none."""
+    session = current_session(c)
+    if session is not None:
+        return session
+    now = c.now()
+    today = now.astimezone(c.tz).date()
+    upcoming = next_session(c)
+    if upcoming is not None and upcoming.start.astimezone(c.tz).date() == today:
+        return upcoming
+    earlier = [
+        s
+        for s in c.repos.sessions.all()
+        if s.start.astimezone(c.tz).date() == today and state_of(s, now) is SessionState.CLOSED
+    ]
+    return max(earlier, key=lambda s: s.end) if earlier else None
+
+
+class OutcomeKind(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    ALREADY = "already"
+    #: The PIN was wrong (tries left) or missing: ask again, on the PIN screen.
+    WRONG_PIN = "wrong_pin"
+    LOCKED = "locked"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a sign-in attempt ended, and the words that say so (already in the active language)."""
+
+    kind: OutcomeKind
+    message: str
+    member: Member | None = None
+    session: StudySession | None = None
+    at: datetime | None = None
+    minutes_late: int = 0
+    #: For LOCKED: until when, as HH:MM.
+    until: str = ""
+
+
+def _refused(exc: Refused, member: Member | None, session: StudySession | None) -> Outcome:
+    kind = {
+        "signin.already": OutcomeKind.ALREADY,
+        "signin.wrong_pin": OutcomeKind.WRONG_PIN,
+        "signin.pin_required": OutcomeKind.WRONG_PIN,
+        "signin.locked": OutcomeKind.LOCKED,
+    }.get(exc.key, OutcomeKind.REFUSED)
+    return Outcome(kind, exc.message(), member, session, until=str(exc.params.get("until", "")))
+
+
+def before_pin(c: Campaign, member: Member) -> Outcome | None:
+    """An outcome to show at once instead of asking for the PIN (locked, no PIN set), or None to ask for it.
+
+    Never counts a wrong try. When the branch does not require PINs, this signs the member in straight away.
+    """
+    if not c.settings.require_pin:
+        return attempt(c, member.code, None, how=SignInMethod.KIOSK)
+    try:
+        signin.check_pin(c, member, None)
+    except Refused as exc:
+        if exc.key == "signin.pin_required":
+            return None
+        return _refused(exc, member, None)
+    return None
+
+
+def attempt(c: Campaign, code: str, pin: str | None, *, how: SignInMethod) -> Outcome:
+    """Sign ``code`` in at :func:`signin_target` with ``pin``; every refusal comes back as an :class:`Outcome`."""
+    member = c.repos.members.get(code.strip())
+    session = signin_target(c)
+    if member is None or not member.active:
+        return Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=code.strip()))
+    if session is None:
+        return Outcome(OutcomeKind.REFUSED, t("signin.no_session"), member)
+    try:
+        result = signin.sign_in(c, session.id, member.code, pin, how=how)
+    except Refused as exc:
+        return _refused(exc, member, session)
+    record = result.attendance
+    kind = OutcomeKind.LATE if result.late else OutcomeKind.ON_TIME
+    message = t("signin.late", minutes=record.minutes_late) if result.late else t("signin.on_time")
+    return Outcome(kind, message, result.member, result.session, record.at, record.minutes_late)

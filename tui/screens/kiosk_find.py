@@ -1,0 +1,161 @@
+"""Find yourself: results update as you type (pinyin initials, full pinyin, characters, member code).
+
+A badge scanner is a keyboard that types a member code fast and presses Enter; such an Enter goes straight to the
+PIN step and the sign-in is recorded as a scan.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from campaign.i18n import t
+from campaign.roster import find_members
+from storage.records import Member, SignInMethod
+from tui.kiosk import Outcome, OutcomeKind
+from tui.text import cell, literal, member_name, message, one_line
+
+if TYPE_CHECKING:
+    from tui.app import ChuangyouApp
+
+#: A scanner types faster than this between characters; people do not.
+SCAN_GAP_S = 0.05
+#: How many people a search shows at most.
+RESULT_LIMIT = 20
+#: Widths (terminal cells) of the name and school columns; a longer name ends in "…" here, whole on the PIN screen.
+NAME_WIDTH = 28
+SCHOOL_WIDTH = 20
+
+
+class KioskFind(Screen[None]):
+    CSS_PATH = "kiosk_find.tcss"
+    AUTO_FOCUS = "#find-input"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(5)", show=False),
+        Binding("pageup", "move(-5)", show=False),
+    ]
+
+    def __init__(self, typed: str = "", *, first_key_at: float | None = None) -> None:
+        super().__init__()
+        self.initial = typed
+        #: Monotonic times of each change to the search text, to tell a scanner from a person.
+        self.key_times: list[float] = [first_key_at] if first_key_at is not None else []
+        self.results: list[Member] = []
+
+    @property
+    def kiosk(self) -> ChuangyouApp:
+        return cast("ChuangyouApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="find"):
+            yield Static(message("kiosk.find_title"), id="find-title")
+            yield Input(
+                self.initial,
+                placeholder=t("kiosk.find_placeholder"),
+                id="find-input",
+                max_length=64,
+                select_on_focus=False,
+            )
+            yield Static(id="find-status")
+            yield DataTable(id="results", cursor_type="row", zebra_stripes=True, show_cursor=True)
+            yield Static(message("kiosk.find_hint"), id="find-hint")
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.cursor_blink = self.kiosk.cursor_blink
+        field.cursor_position = len(self.initial)
+        table = self.query_one(DataTable)
+        table.add_column(cell(t("kiosk.col_name")), key="name")
+        table.add_column(cell(t("kiosk.col_school")), key="school")
+        table.add_column(cell(t("kiosk.col_code")), key="code")
+        self.search(self.initial)
+
+    def roster_ready(self) -> None:
+        """The roster finished loading: show results for what is already typed."""
+        self.search(self.query_one(Input).value)
+
+    # -- searching -----------------------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#find-input")
+    def typed(self, event: Input.Changed) -> None:
+        self.key_times.append(self.kiosk.monotonic())
+        self.search(event.value)
+
+    def search(self, typed: str) -> None:
+        """Show the members matching ``typed`` (in memory: the roster was loaded when the kiosk came home)."""
+        roster = self.kiosk.roster
+        status = self.query_one("#find-status", Static)
+        table = self.query_one(DataTable)
+        self.results = find_members(roster, typed, limit=RESULT_LIMIT) if roster is not None and typed else []
+        table.clear()
+        for m in self.results:
+            table.add_row(
+                cell(member_name(m, max_width=NAME_WIDTH)),
+                cell(m.school, max_width=SCHOOL_WIDTH),
+                cell(m.code, max_width=16),
+                key=m.code,
+            )
+        if not typed.strip():
+            status.update(message("kiosk.find_start"))
+        elif roster is None:
+            status.update(literal("…"))
+        elif not self.results:
+            status.update(message("kiosk.find_none", "bold $warning", typed=one_line(typed.strip())))
+        else:
+            status.update(message("kiosk.find_count", count=len(self.results)))
+        table.display = bool(self.results)
+
+    def action_move(self, by: int) -> None:
+        table = self.query_one(DataTable)
+        if self.results:
+            table.move_cursor(row=max(0, min(len(self.results) - 1, table.cursor_row + by)))
+
+    # -- choosing ------------------------------------------------------------------------------------------------
+
+    def typed_like_a_scanner(self, text: str) -> bool:
+        times = [*self.key_times, self.kiosk.monotonic()]
+        if len(text) < 3 or len(times) < len(text) + 1:
+            return False
+        recent = times[-(len(text) + 1) :]
+        return all(b - a <= SCAN_GAP_S for a, b in pairwise(recent))
+
+    @on(Input.Submitted, "#find-input")
+    def submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        exact = next((m for m in self.results if m.code == text or m.code.lower() == text.lower()), None)
+        if exact is not None:
+            how = SignInMethod.SCAN if self.typed_like_a_scanner(text) else SignInMethod.KIOSK
+            self.choose(exact, how)
+        elif self.results:
+            self.choose(self.results[self.query_one(DataTable).cursor_row], SignInMethod.KIOSK)
+        else:
+            from tui.screens.kiosk_result import KioskResult
+
+            self.app.push_screen(KioskResult(Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=text))))
+
+    @on(DataTable.RowSelected, "#results")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        code = event.row_key.value
+        member = next((m for m in self.results if m.code == code), None)
+        if member is not None:
+            self.choose(member, SignInMethod.KIOSK)
+
+    def choose(self, member: Member, how: SignInMethod) -> None:
+        from tui.screens.kiosk_pin import KioskPin
+
+        self.app.push_screen(KioskPin(member, how))
+
+    def action_back(self) -> None:
+        self.kiosk.go_home()

@@ -1,0 +1,111 @@
+"""The PIN step: who you are, your PIN, then the result. A wrong PIN asks again and says how many tries are left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from campaign.i18n import t
+from storage.records import Member, SignInMethod
+from tui.kiosk import Outcome, OutcomeKind, attempt, before_pin
+from tui.text import literal, member_name, message, one_line
+
+if TYPE_CHECKING:
+    from tui.app import ChuangyouApp
+
+
+class KioskPin(Screen[None]):
+    CSS_PATH = "kiosk_pin.tcss"
+    AUTO_FOCUS = "#pin-input"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", show=False)]
+
+    @dataclass
+    class Checked(Message):
+        """What to show instead of asking for the PIN (None: ask for it)."""
+
+        outcome: Outcome | None
+
+    @dataclass
+    class Attempted(Message):
+        outcome: Outcome
+
+    def __init__(self, member: Member, how: SignInMethod = SignInMethod.KIOSK) -> None:
+        super().__init__()
+        self.member = member
+        self.how = how
+
+    @property
+    def kiosk(self) -> ChuangyouApp:
+        return cast("ChuangyouApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pin"):
+            yield Static(literal(member_name(self.member)), id="pin-name")
+            yield Static(literal(f"{one_line(self.member.school)}  ·  {self.member.code}"), id="pin-who")
+            yield Static(message("kiosk.pin_title"), id="pin-title")
+            yield Input(
+                placeholder=t("kiosk.pin_placeholder"),
+                password=True,
+                restrict=r"[0-9]*",
+                max_length=8,
+                id="pin-input",
+            )
+            yield Static(id="pin-message")
+            yield Static(message("kiosk.pin_hint"), id="pin-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = self.kiosk.cursor_blink
+        self.check()
+
+    @work(thread=True, exclusive=True, group="pin")
+    def check(self) -> None:
+        self.post_message(self.Checked(before_pin(self.kiosk.campaign, self.member)))
+
+    def on_kiosk_pin_checked(self, event: Checked) -> None:
+        if event.outcome is not None:
+            self.show_result(event.outcome)
+
+    @on(Input.Submitted, "#pin-input")
+    def submitted(self, event: Input.Submitted) -> None:
+        pin = event.value
+        if not pin:
+            self.say(message("signin.pin_required", "bold $warning"))
+            return
+        event.input.disabled = True
+        self.say(message("kiosk.working"))
+        self.sign_in(pin)
+
+    @work(thread=True, exclusive=True, group="pin")
+    def sign_in(self, pin: str) -> None:
+        self.post_message(self.Attempted(attempt(self.kiosk.campaign, self.member.code, pin, how=self.how)))
+
+    def on_kiosk_pin_attempted(self, event: Attempted) -> None:
+        outcome = event.outcome
+        if outcome.kind is OutcomeKind.WRONG_PIN:
+            field = self.query_one(Input)
+            field.value = ""
+            field.disabled = False
+            field.focus()
+            self.say(literal(outcome.message, "bold $error"))
+            return
+        self.show_result(outcome)
+
+    def say(self, text: Content) -> None:
+        self.query_one("#pin-message", Static).update(text)
+
+    def show_result(self, outcome: Outcome) -> None:
+        from tui.screens.kiosk_result import KioskResult
+
+        self.app.switch_screen(KioskResult(outcome))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
