@@ -23,12 +23,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=with_campaign(_demo))
 
 
-def _start(c: Campaign, mode: str) -> int:
+def _start(c: Campaign, mode: str, args: argparse.Namespace) -> int:
     from tui.app import run_app  # Textual is imported only when a screen is opened
 
     # The daily backup runs beside the app so it never delays the first screen.
     threading.Thread(target=_daily_backup, args=(c,), name="daily-backup", daemon=True).start()
-    code: int = run_app(c, mode)
+    code: int = run_app(c, mode, lang=getattr(args, "lang", None))
     return code
 
 
@@ -44,12 +44,12 @@ def _daily_backup(c: Campaign) -> None:
 
 def _kiosk(c: Campaign, args: argparse.Namespace) -> int:
     c.actor = "kiosk"
-    return _start(c, "kiosk")
+    return _start(c, "kiosk", args)
 
 
 def _admin(c: Campaign, args: argparse.Namespace) -> int:
     c.actor = "secretary"
-    return _start(c, "admin")
+    return _start(c, "admin", args)
 
 
 def _demo(c: Campaign, args: argparse.Namespace) -> int:
