@@ -74,7 +74,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 def _form_fields(body: bytes) -> dict[str, str] | None:
     """The first value of each field of an urlencoded form, or None if it is not one."""
     try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=8)
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=8, errors="strict")
     except (UnicodeDecodeError, ValueError):
         return None
     return {k: v[0] for k, v in fields.items() if v}

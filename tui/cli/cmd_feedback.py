@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.urls import slip_urls
 
-from .common import add_json, emit, refuse, with_campaign
+from .common import add_json, emit, with_campaign
 
 
 def register(sub: Any) -> None:
@@ -86,23 +84,17 @@ def _issue(c: Campaign, args: argparse.Namespace) -> int:
 
 def _sheet(c: Campaign, args: argparse.Namespace) -> int:
     fb.batch_slips(c, args.batch)  # refuses an unknown batch before anything is drawn
-    try:
-        # Imported lazily: reportlab and the QR renderer are only loaded when a sheet is drawn.
-        from campaign.printing.slips import write_slip_sheet
-    except ImportError:
-        return refuse(t("cli_feedback.sheet_unavailable"))
+    # Imported lazily: reportlab and the QR renderer are only loaded when a sheet is drawn.
+    from campaign.printing.slips import write_slip_sheet
+
     path = write_slip_sheet(c, args.batch.strip(), args.out)
     doc: dict[str, Any] = {"batch": args.batch.strip(), "path": str(path), "printed": False}
     lines = [t("cli_feedback.sheet_done", path=path)]
     if args.send_to_printer:
-        lp = shutil.which("lp")
-        if lp is None:
-            return refuse(t("cli_feedback.lp_missing", path=path))
-        result = subprocess.run([lp, "--", str(path)], capture_output=True, text=True, timeout=60, check=False)
-        if result.returncode != 0:
-            return refuse(t("cli_feedback.lp_failed", reason=(result.stderr or result.stdout).strip()))
+        from campaign.printing.printer import print_pdf
+
+        lines.append(t("cli_feedback.lp_done", detail=print_pdf(path)))
         doc["printed"] = True
-        lines.append(t("cli_feedback.lp_done", detail=result.stdout.strip()))
     return emit(args, doc, "\n".join(lines))
 
 
