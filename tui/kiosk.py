@@ -73,6 +73,8 @@ class OutcomeKind(StrEnum):
     WRONG_PIN = "wrong_pin"
     LOCKED = "locked"
     REFUSED = "refused"
+    #: A parent's feedback was recorded (the kiosk's other errand).
+    THANKS = "thanks"
 
 
 @dataclass(frozen=True)

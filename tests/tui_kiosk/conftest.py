@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
+from textual.pilot import Pilot
 
 from campaign.context import Campaign
 from campaign.study_sessions import create_session
@@ -57,3 +60,18 @@ def make_app(monotonic: FakeMonotonic) -> MakeApp:
         return app
 
     return make
+
+
+def screen_text(app: ChuangyouApp) -> str:
+    """Everything the terminal shows now, as plain text (from the app's own screenshot)."""
+    svg = app.export_screenshot()
+    body = svg.split("<g class=", 1)[-1]
+    text = html.unescape(re.sub(r"<[^>]+>", "", body))
+    return text.replace("\xa0", " ")
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Let workers finish and their messages land (no fixed sleeps)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
+from textual.content import Content
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
@@ -135,6 +136,13 @@ class KioskHome(Screen[None]):
         self.paint_session()
 
     def paint_session(self) -> None:
+        self._paint_session()
+        # An empty line (no place, no window) takes no room in the box.
+        for line in self.query("#home-session Static").results(Static):
+            content = line.content
+            line.display = not isinstance(content, Content) or bool(content.plain)
+
+    def _paint_session(self) -> None:
         heading = self.query_one("#session-heading", Static)
         lines = {name: self.query_one(f"#session-{name}", Static) for name in ("title", "when", "place", "window")}
         box = self.query_one("#home-session")

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from campaign.i18n import t
 from tui.kiosk import Outcome, OutcomeKind
 from tui.text import literal, member_name, message, one_line
 
@@ -24,6 +25,7 @@ LOOK: dict[OutcomeKind, tuple[str, str, str]] = {
     OutcomeKind.LOCKED: ("kiosk.result_locked", "✗", "-error"),
     OutcomeKind.REFUSED: ("kiosk.result_refused", "✗", "-error"),
     OutcomeKind.WRONG_PIN: ("kiosk.result_refused", "✗", "-error"),
+    OutcomeKind.THANKS: ("kiosk.feedback_title", "✓", "-success"),
 }
 
 
@@ -46,9 +48,8 @@ class KioskResult(Screen[None]):
     def compose(self) -> ComposeResult:
         o = self.outcome
         heading, mark, look = LOOK[o.kind]
-        with Vertical(id="result", classes=look):
-            yield Static(literal(mark), id="result-mark")
-            yield Static(message(heading), id="result-heading")
+        with Vertical(id="result"), Vertical(id="result-box", classes=look):
+            yield Static(literal(f"{mark}  {t(heading)}"), id="result-heading")
             if o.member is not None:
                 yield Static(literal(member_name(o.member)), id="result-name")
             yield Static(literal(o.message), id="result-message")
