@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -42,6 +42,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     """Ask for ``fields``; ``save(values)`` runs in a worker thread when the secretary confirms."""
 
     CSS_PATH = "admin.tcss"
+    AUTO_FOCUS = "Input, Select, #form-submit"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("admin.cancel"), id="form.cancel")]
 
     def __init__(self, title: str, fields: list[Field], save: Callable[[dict[str, str]], T], submit: str) -> None:
@@ -52,20 +53,21 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         self.submit_label = submit
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form"):
+        with VerticalScroll(id="form"):
             yield Label(literal(self.form_title), id="form-title")
             for f in self.fields:
-                yield Label(literal(f.label), classes="form-label")
-                if f.options is not None:
-                    yield Select(
-                        [(Text(shown), value) for shown, value in f.options],
-                        value=f.value if f.value in {v for _, v in f.options} else Select.NULL,
-                        allow_blank=not f.value,
-                        prompt=t("admin.choose"),
-                        id=f"field-{f.name}",
-                    )
-                else:
-                    yield Input(f.value, placeholder=f.placeholder, password=f.password, id=f"field-{f.name}")
+                with Horizontal(classes="form-row"):
+                    yield Label(literal(f.label), classes="form-label")
+                    if f.options is not None:
+                        yield Select(
+                            [(Text(shown), value) for shown, value in f.options],
+                            value=f.value if f.value in {v for _, v in f.options} else Select.NULL,
+                            allow_blank=not f.value,
+                            prompt=t("admin.choose"),
+                            id=f"field-{f.name}",
+                        )
+                    else:
+                        yield Input(f.value, placeholder=f.placeholder, password=f.password, id=f"field-{f.name}")
             yield Static("", id="form-problem")
             with Horizontal(id="form-buttons"):
                 yield Button(literal(self.submit_label), variant="primary", id="form-submit")
@@ -99,5 +101,9 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
         result = await attempt(self, lambda: self.save(values))
         if isinstance(result, Failed):
             self.query_one("#form-problem", Static).update(literal(result.message))
+            # Back to typing: the secretary corrects the entry the message is about.
+            inputs = self.query(Input)
+            if inputs:
+                inputs.first().focus()
             return
         self.dismiss(result)

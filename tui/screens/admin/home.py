@@ -16,6 +16,7 @@ from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
+from tui.screens.passphrase import PassphraseScreen
 from tui.text import literal
 
 from .calls import in_thread
@@ -32,10 +33,9 @@ def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
     return True
 
 
-def check_passphrase(c: Campaign, values: dict[str, str]) -> bool:
-    if not passphrase.verify(c, values["passphrase"]):
-        raise Refused("admin.passphrase_wrong")
-    return True
+def record_login(c: Campaign) -> None:
+    with c.store.transaction():
+        c.audit("admin.login")
 
 
 class AdminHome(Screen[None]):
@@ -84,16 +84,15 @@ class AdminHome(Screen[None]):
             self.app.push_screen(form, self.logged_in)
 
     def ask_passphrase(self) -> None:
-        c = self.campaign
-        fields = [Field("passphrase", t("admin.passphrase"), password=True)]
-        form = FormScreen(t("admin.login_title"), fields, lambda v: check_passphrase(c, v), t("admin.login"))
-        self.app.push_screen(form, self.logged_in)
+        self.app.push_screen(PassphraseScreen(self.campaign, title=t("admin.login_title")), self.logged_in)
 
-    def logged_in(self, ok: bool | None) -> None:
+    async def logged_in(self, ok: bool | None) -> None:
         if not ok:
             # Cancelling the passphrase leaves the secretary's screens: there is nothing to do without it.
             self.app.exit()
             return
+        c = self.campaign
+        await in_thread(self, lambda: record_login(c))
         self.unlocked = True
         self.query_one("#admin-home-status", Static).update(literal(t("admin.unlocked")))
         for button in self.query(Button):

@@ -1,0 +1,57 @@
+"""The secretary's app under Pilot: a campaign with a passphrase, and helpers to wait for the store calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from campaign import passphrase
+from campaign.context import Campaign
+from tui.app import ChuangyouApp
+
+PASSPHRASE = "correct horse battery"
+SIZE = (110, 32)
+
+
+async def settle(pilot: Pilot[int]) -> None:
+    """Wait until every worker is done and every message handled (store calls run in worker threads)."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot[int], text: str) -> None:
+    """Type ``text`` into the focused input: key by key when it is ASCII, else as an input method would."""
+    if text.isascii():
+        await pilot.press(*text)
+    else:
+        focused = pilot.app.focused
+        assert isinstance(focused, Input), focused
+        focused.insert_text_at_cursor(text)
+    await pilot.pause()
+
+
+async def log_in(pilot: Pilot[int]) -> None:
+    await settle(pilot)
+    await type_text(pilot, PASSPHRASE)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+@pytest.fixture
+def secured(roster: Campaign) -> Campaign:
+    """The roster fixture with the secretary's passphrase set."""
+    passphrase.set_passphrase(roster, PASSPHRASE)
+    return roster
+
+
+@pytest.fixture
+def admin_app() -> Callable[[Campaign], ChuangyouApp]:
+    def make(c: Campaign) -> ChuangyouApp:
+        c.actor = "secretary"
+        return ChuangyouApp(c, "admin", cursor_blink=False)
+
+    return make
