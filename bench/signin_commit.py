@@ -1,0 +1,198 @@
+"""Durable sign-in commit latency (p50/p95) at typical and stress scale, beside its anchors, in one run.
+
+* **chuangyou store**: ``campaign.signin.sign_in`` on the open session of the generated data (members signing in
+  one after another; ``require_pin`` off so the figure is the store's, the scrypt PIN check is shown apart). The
+  call returns after the commit: temp file fsynced, renamed, directory fsynced.
+* **stock TinyDB**: the same data in one file through TinyDB's default ``JSONStorage``; a sign-in is
+  ``contains`` then ``insert``: each parses the whole file, the insert rewrites all of it in place (and fsyncs).
+* **SQLite**: the same data (stdlib ``sqlite3``), ``journal_mode=WAL``, ``synchronous=FULL`` (the WAL is fsynced
+  at every commit), one ``BEGIN IMMEDIATE`` transaction: look up the member and session, check, insert.
+
+Targets (issue 2): our p95 <= 10 ms at stress scale; stress/typical p95 <= 1.5.
+Run ``python -m bench.signin_commit [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from pathlib import Path
+
+from bench import ms, percentile
+from bench.scale import ANCHOR, DATA_ROOT, PIN, SEED, ScaleData, ensure, link_copy, sqlite_file, tinydb_file
+from campaign.clock import FixedClock
+from campaign.context import Campaign, open_campaign
+from campaign.signin import sign_in
+from storage.records import Attendance, AttendanceStatus, SignInMethod
+
+TARGET_P95 = 0.010
+TARGET_RATIO = 1.5
+
+
+@dataclass(frozen=True)
+class Figure:
+    scale: str
+    engine: str
+    samples: list[float]
+    note: str = ""
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples, 95)
+
+
+def _codes(data: ScaleData, c: Campaign, n: int) -> list[str]:
+    codes = sorted(m.code for m in c.repos.members.all() if m.active)
+    random.Random(SEED).shuffle(codes)
+    return codes[:n]
+
+
+def _timed(op: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    op()
+    return time.perf_counter() - started
+
+
+def bench_store(data: ScaleData, n: int, n_pin: int, work: Path) -> list[Figure]:
+    link_copy(data, work)
+    clock = FixedClock(ANCHOR + timedelta(minutes=1))
+    c = open_campaign(work, actor="kiosk", clock=clock)
+    with c.store.transaction():
+        c.repos.settings.put(replace(c.settings, require_pin=False))
+    sid = data.today_session
+    codes = _codes(data, c, n + n_pin + 5)
+    for code in codes[:5]:  # warm-up: snapshots of core and sessions, imports
+        sign_in(c, sid, code, None)
+    samples = [_timed(lambda code=code: sign_in(c, sid, code, None)) for code in codes[5 : 5 + n]]  # type: ignore[misc]
+    with c.store.transaction():
+        c.repos.settings.put(replace(c.settings, require_pin=True))
+    with_pin = [_timed(lambda code=code: sign_in(c, sid, code, PIN)) for code in codes[5 + n :]]  # type: ignore[misc]
+    signed = len(c.repos.attendance.for_session(sid))
+    if signed != len(codes):
+        raise RuntimeError(f"expected {len(codes)} sign-ins, found {signed}")
+    return [
+        Figure(data.scale.name, "chuangyou store", samples, "sign_in, require_pin off"),
+        Figure(data.scale.name, "chuangyou + PIN", with_pin, "sign_in incl. scrypt PIN check"),
+    ]
+
+
+def _attendance_doc(sid: int, code: str) -> dict[str, object]:
+    at = ANCHOR + timedelta(minutes=1)
+    return Attendance(sid, code, AttendanceStatus.ON_TIME, at, SignInMethod.KIOSK).to_doc()
+
+
+def bench_tinydb(data: ScaleData, codes: list[str], work: Path) -> Figure:
+    from tinydb import TinyDB, where
+
+    source = tinydb_file(data)
+    path = work / "tinydb.json"
+    shutil.copyfile(source, path)
+    db = TinyDB(path)  # TinyDB's default JSONStorage, one file
+    table = db.table("attendance")
+    sid = data.today_session
+
+    def one(code: str) -> None:
+        q = (where("session_id") == sid) & (where("member") == code)
+        if not table.contains(q):
+            table.insert(_attendance_doc(sid, code))
+
+    samples = [_timed(lambda code=code: one(code)) for code in codes]  # type: ignore[misc]
+    db.close()
+    size = path.stat().st_size / 1e6
+    return Figure(data.scale.name, "stock TinyDB", samples, f"re-reads and rewrites one {size:.0f} MB file")
+
+
+def bench_sqlite(data: ScaleData, codes: list[str], work: Path) -> Figure:
+    path = work / "sqlite.db"
+    shutil.copyfile(sqlite_file(data), path)
+    con = sqlite3.connect(path, isolation_level=None)
+    mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+    con.execute("PRAGMA synchronous=FULL")
+    sid = data.today_session
+
+    def one(code: str) -> None:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            member = con.execute("SELECT doc FROM members WHERE code = ?", (code,)).fetchone()
+            session = con.execute("SELECT doc FROM sessions WHERE id = ?", (sid,)).fetchone()
+            if member is None or session is None:
+                raise RuntimeError("missing member or session")
+            json.loads(member[0])
+            json.loads(session[0])
+            row = con.execute(
+                "SELECT status FROM attendance WHERE session_id = ? AND member = ?", (sid, code)
+            ).fetchone()
+            if row is None:
+                doc = _attendance_doc(sid, code)
+                con.execute(
+                    "INSERT INTO attendance VALUES (?,?,?,?,?)",
+                    (sid, code, doc["status"], doc["at"], json.dumps(doc, ensure_ascii=False)),
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    for code in codes[:3]:
+        one(code)
+    samples = [_timed(lambda code=code: one(code)) for code in codes[3:]]  # type: ignore[misc]
+    con.close()
+    return Figure(data.scale.name, "SQLite", samples, f"journal_mode={mode}, synchronous=FULL")
+
+
+def run(*, quick: bool = False, log: Callable[[str], None] = print) -> list[Figure]:
+    figures: list[Figure] = []
+    plan = {"typical": (150, 20, 20), "stress": (150, 20, 3)}
+    if quick:
+        plan = {"typical": (60, 10, 5), "stress": (60, 10, 2)}
+    for name, (n, n_pin, n_tiny) in plan.items():
+        data = ensure(name, log=log)
+        DATA_ROOT.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=DATA_ROOT, prefix="run-") as tmp:
+            work = Path(tmp)
+            ours = bench_store(data, n, n_pin, work / "store")
+            figures.extend(ours)
+            codes = _codes(data, open_campaign(work / "store", actor="bench"), n + n_pin + 5)
+            # The anchors sign in members ours did not (their own copies of the data have none signed in).
+            figures.append(bench_sqlite(data, codes[: n + 3], work))
+            figures.append(bench_tinydb(data, codes[:n_tiny], work))
+    return figures
+
+
+def report(figures: list[Figure], log: Callable[[str], None] = print) -> bool:
+    log("durable sign-in commit latency (the commit is on disk when the call returns)")
+    log(f"{'scale':8} {'engine':16} {'p50':>11} {'p95':>11} {'n':>4}  {'p95 / ours':>10}  note")
+    ours = {f.scale: f for f in figures if f.engine == "chuangyou store"}
+    for f in figures:
+        ratio = f.p95 / ours[f.scale].p95
+        log(f"{f.scale:8} {f.engine:16} {ms(f.p50)} {ms(f.p95)} {len(f.samples):4}  {ratio:9.1f}x  {f.note}")
+    stress, typical = ours["stress"].p95, ours["typical"].p95
+    ok_p95 = stress <= TARGET_P95
+    ok_ratio = stress / typical <= TARGET_RATIO
+    log(f"target: stress p95 {stress * 1000:.2f} ms <= {TARGET_P95 * 1000:.0f} ms: {'PASS' if ok_p95 else 'FAIL'}")
+    log(f"target: stress/typical p95 {stress / typical:.2f} <= {TARGET_RATIO}: {'PASS' if ok_ratio else 'FAIL'}")
+    return ok_p95 and ok_ratio
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.signin_commit", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer samples")
+    args = parser.parse_args(argv)
+    return 0 if report(run(quick=args.quick)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
