@@ -49,7 +49,9 @@ def render_pages(pdf: Path, folder: Path) -> list[Path]:
 
 def decode_zxing(png: Path, *, try_invert: bool = True) -> list[Decoded]:
     """Every QR code zxing-cpp finds in ``png``, with its box in points."""
-    found = zxingcpp.read_barcodes(Image.open(png), formats=zxingcpp.BarcodeFormat.QRCode, try_invert=try_invert)
+    found = zxingcpp.read_barcodes(
+        Image.open(png), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode), try_invert=try_invert
+    )
     out = []
     for code in found:
         corners = [code.position.top_left, code.position.top_right, code.position.bottom_left]
@@ -78,7 +80,7 @@ def cells(png: Path, folder: Path, *, margin_pt: float, columns: int, rows: int)
         for col in range(columns):
             box = (left + col * width, top + row * height, left + (col + 1) * width, top + (row + 1) * height)
             path = folder / f"{png.stem}-cell-{row}-{col}.png"
-            page.crop(tuple(round(v) for v in box)).save(path)
+            page.crop(box).save(path)
             out.append(path)
     return out
 
