@@ -27,8 +27,8 @@ BLACK, WHITE = Color.parse("#000000"), Color.parse("#ffffff")
 class ShowCode(App[None]):
     """What a secretary's screen at a parents' meeting looks like: a heading and one code."""
 
-    def __init__(self, data: str, caption: str, theme: str) -> None:
-        super().__init__()
+    def __init__(self, data: str, caption: str, theme: str, *, ansi_color: bool = False) -> None:
+        super().__init__(ansi_color=ansi_color)
         self.data, self.caption, self.start_theme = data, caption, theme
 
     def compose(self) -> ComposeResult:
@@ -117,3 +117,27 @@ async def test_text_that_looks_like_markup_is_shown_literally() -> None:
         assert "[red]c[/]" in text
         await pilot.click(QrCode)
         assert app.is_running
+
+
+async def test_a_new_code_replaces_the_old_one(tmp_path: Path) -> None:
+    other = "http://192.168.1.20:8080/f/ABCD2345EFGHJ"
+    app = ShowCode(URL, CAPTION, "textual-dark")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(QrCode)
+        widget.data, widget.caption = other, "ABCD-2345-EFGHJ"
+        await pilot.pause()
+        svg = app.export_screenshot()
+    cells = tmp_path / "cells.png"
+    rasterise(svg, 80, 24).save(cells)
+    assert [d.text for d in decode_zxing(cells, try_invert=False)] == [other]
+
+
+async def test_without_colours_the_text_shows_instead(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = ShowCode(URL, CAPTION, "textual-dark", ansi_color=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        widget = app.query_one(QrCode)
+        assert widget.fits() and not widget.showing_code()
+        assert URL in _screen_text(widget)

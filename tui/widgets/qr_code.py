@@ -35,8 +35,9 @@ CELL_STYLES: dict[tuple[bool, bool], Style] = {
 class QrCode(Widget):
     """Shows the QR code of ``data`` centred in the widget, with ``caption`` (e.g. a slip's short code) under it.
 
-    When the widget is smaller than the code, it shows the text of ``data`` and the caption instead, so a parent
-    can still type the address.
+    When the widget is smaller than the code (or NO_COLOR strips its colours), it shows the text of ``data`` and
+    the caption instead, so a parent can still type the address. Colours are 24-bit black and white; over SSH
+    with 256 colours they map to the palette's exact black (16) and white (231).
     """
 
     DEFAULT_CSS = """
@@ -96,6 +97,14 @@ class QrCode(Widget):
         width, height = self.code_size()
         return width <= self.size.width and height <= self.size.height
 
+    def colours_shown(self) -> bool:
+        """False when NO_COLOR with native ANSI colours strips every colour: the code would be unreadable."""
+        return not (self.app.no_color and self.app.native_ansi_color)
+
+    def showing_code(self) -> bool:
+        """Whether the code is drawn (else the text fallback shows)."""
+        return bool(self.data) and self.fits() and self.colours_shown()
+
     def render(self) -> Content:
         """The text fallback: what to type instead of scanning."""
         if not self.data:
@@ -106,7 +115,7 @@ class QrCode(Widget):
         return Content("\n".join(lines))
 
     def render_line(self, y: int) -> Strip:
-        if not self.data or not self.fits():
+        if not self.showing_code():
             return super().render_line(y)
         width, height = self.size
         _, code_height = self.code_size()
