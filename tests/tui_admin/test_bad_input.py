@@ -1,0 +1,187 @@
+"""Hostile and odd input on the secretary's screens: markup in names, very long names, an empty roster, bad files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Button, DataTable, Input
+
+from campaign import study_sessions as ss
+from campaign.context import Campaign
+from campaign.roster import add_member, add_school
+from tui.app import ChuangyouApp
+from tui.screens.admin.import_roster import ImportScreen
+from tui.screens.admin.live import LiveAttendance
+from tui.screens.admin.roster import RosterScreen
+
+from .conftest import SIZE, log_in, settle
+from .test_flows import static_text, table_text
+
+MakeApp = Callable[[Campaign], ChuangyouApp]
+MARKUP = ["[bold]x[/]", "[@click=app.quit]x[/]", "[/", "[link=http://x]y[/link]"]
+LONG = "很" * 200
+
+
+def hostile_roster(c: Campaign) -> None:
+    add_school(c, "[red]学校[/]")
+    for i, name in enumerate([*MARKUP, LONG]):
+        add_member(c, f"H{i}", name, "[red]学校[/]", pin="1234")
+
+
+async def click_every_cell(pilot: object, table: DataTable[object]) -> None:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    region = table.region
+    # The name and school columns, where an injected @click would sit: the first cells of each row.
+    for y in range(region.y + 1, region.y + min(region.height, table.row_count + 1)):
+        for x in (region.x + 2, region.x + 6, region.x + 20, region.x + 40):
+            await pilot.click(offset=(x, y))
+    await pilot.pause()
+
+
+async def test_markup_in_names_is_shown_literally_and_clicking_it_does_nothing(
+    campaign: Campaign, admin_app: MakeApp
+) -> None:
+    from campaign import passphrase
+
+    from .conftest import PASSPHRASE
+
+    hostile_roster(campaign)
+    passphrase.set_passphrase(campaign, PASSPHRASE)
+    ss.create_session(
+        campaign, "[@click=app.quit]学习[/]", ss.parse_local(campaign, "2026-11-27 08:00"),
+        ss.parse_local(campaign, "2026-11-27 09:00"),
+    )
+    app = admin_app(campaign)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+        names = [r[1] for r in table_text(app, "#roster-table")]
+        assert set(MARKUP) <= set(names)
+        assert any(n.startswith("很" * 10) and n.endswith("…") for n in names)  # cut to the column, not wrapped
+        await click_every_cell(pilot, app.screen.query_one("#roster-table", DataTable))
+        assert app.is_running and isinstance(app.screen, RosterScreen)
+        await pilot.press("escape")
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LiveAttendance)
+        assert "[@click=app.quit]学习[/]" in static_text(app, "#live-title")
+        live_names = [r[0] for r in table_text(app, "#live-table")]
+        assert set(MARKUP) <= set(live_names)
+        assert {r[1] for r in table_text(app, "#live-table")} == {"[red]学校[/]"}
+        await click_every_cell(pilot, app.screen.query_one("#live-table", DataTable))
+        await pilot.click("#live-title")
+        assert app.is_running and isinstance(app.screen, LiveAttendance)
+
+
+async def test_empty_roster_says_what_to_do(campaign: Campaign, admin_app: MakeApp) -> None:
+    from campaign import passphrase
+
+    from .conftest import PASSPHRASE
+
+    passphrase.set_passphrase(campaign, PASSPHRASE)
+    app = admin_app(campaign)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("l")  # no session at all
+        await settle(pilot)
+        assert not isinstance(app.screen, LiveAttendance)
+        await pilot.press("r")
+        await settle(pilot)
+        assert table_text(app, "#roster-table") == []
+        assert "名册为空" in static_text(app, "#roster-empty")
+        app.screen.query_one("#roster-table", DataTable).focus()
+        await pilot.press("a")  # no school yet: nothing to add a member to
+        await settle(pilot)
+        assert isinstance(app.screen, RosterScreen)
+    assert campaign.repos.members.all() == []
+
+
+async def import_file(pilot: object, app: ChuangyouApp, path: Path, *, apply: bool = False) -> None:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    app.screen.query_one("#import-path", Input).value = str(path)
+    await pilot.click("#import-preview")
+    await settle(pilot)
+    if apply:
+        await pilot.click("#import-apply")
+        await settle(pilot)
+
+
+async def test_import_screen_previews_problems_and_imports_a_gbk_file(
+    secured: Campaign, admin_app: MakeApp, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("编号,姓名,学校\nT9,,实验小学\nT9,李雪,实验小学\nT8,赵六,火星小学\n".encode("gbk"))
+    corrupt = tmp_path / "broken.xlsx"
+    corrupt.write_bytes(b"not a workbook")
+    good = tmp_path / "good.csv"
+    good.write_bytes("编号,姓名,学校\nT10,[@click=app.quit]欧阳[/],实验小学\nT11,李雪,第十八中学\n".encode("gbk"))
+    before = {m.code for m in secured.repos.members.all()}
+    app = admin_app(secured)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+
+        await import_file(pilot, app, bad)
+        rows = table_text(app, "#import-table")
+        assert ["2", "缺少姓名。"] in rows
+        assert ["4", "没有名为“火星小学”的学校（请先添加学校；学校不会因笔误而被创建）。"] in rows
+        assert app.screen.query_one("#import-apply", Button).disabled
+        assert "3 处问题" in static_text(app, "#import-summary")
+
+        await import_file(pilot, app, corrupt)
+        assert "无法读取该工作簿" in table_text(app, "#import-table")[0][1]
+        assert app.screen.query_one("#import-apply", Button).disabled
+
+        await import_file(pilot, app, tmp_path / "missing.csv")
+        assert "找不到文件" in static_text(app, "#import-summary")
+        assert {m.code for m in secured.repos.members.all()} == before
+
+        await import_file(pilot, app, good, apply=True)
+        assert "已从 good.csv 导入 2 名党员" in static_text(app, "#import-summary")
+        await click_every_cell(pilot, app.screen.query_one("#import-table", DataTable))
+        assert app.is_running
+    imported = secured.repos.members.get("T10")
+    assert imported is not None and imported.name == "[@click=app.quit]欧阳[/]"
+    assert {m.code for m in secured.repos.members.all()} == before | {"T10", "T11"}
+
+
+async def test_report_screen_refuses_a_bad_range_and_exports_xlsx(
+    secured: Campaign, admin_app: MakeApp, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    s = ss.create_session(
+        secured, "=HYPERLINK(1)", ss.parse_local(secured, "2026-11-20 08:00"), ss.parse_local(secured, "2026-11-20 09:00")
+    )
+    ss.close_session(secured, s.id)
+    out = tmp_path / "report.xlsx"
+    app = admin_app(secured)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        app.screen.query_one("#report-from", Input).value = "2026-13-01"
+        await pilot.click("#report-show")
+        await settle(pilot)
+        assert "2026-13-01" in static_text(app, "#report-summary")
+        app.screen.query_one("#report-from", Input).value = "2026-11-01"
+        app.screen.query_one("#report-out", Input).value = str(out)
+        await pilot.click("#report-show")
+        await settle(pilot)
+        assert table_text(app, "#report-sessions")[0][2] == "=HYPERLINK(1)"
+        assert table_text(app, "#report-members")[0][4:] == ["0", "0", "0", "0", "1", "0%"]
+        await pilot.click("#report-write")
+        await settle(pilot)
+        assert "report.xlsx" in static_text(app, "#report-summary")
+    wb = load_workbook(out)
+    cell = wb.worksheets[0]["C2"]
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
