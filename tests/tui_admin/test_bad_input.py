@@ -51,7 +51,9 @@ async def test_markup_in_names_is_shown_literally_and_clicking_it_does_nothing(
     hostile_roster(campaign)
     passphrase.set_passphrase(campaign, PASSPHRASE)
     ss.create_session(
-        campaign, "[@click=app.quit]学习[/]", ss.parse_local(campaign, "2026-11-27 08:00"),
+        campaign,
+        "[@click=app.quit]学习[/]",
+        ss.parse_local(campaign, "2026-11-27 08:00"),
         ss.parse_local(campaign, "2026-11-27 09:00"),
     )
     app = admin_app(campaign)
@@ -160,7 +162,10 @@ async def test_report_screen_refuses_a_bad_range_and_exports_xlsx(
     from openpyxl import load_workbook
 
     s = ss.create_session(
-        secured, "=HYPERLINK(1)", ss.parse_local(secured, "2026-11-20 08:00"), ss.parse_local(secured, "2026-11-20 09:00")
+        secured,
+        "=HYPERLINK(1)",
+        ss.parse_local(secured, "2026-11-20 08:00"),
+        ss.parse_local(secured, "2026-11-20 09:00"),
     )
     ss.close_session(secured, s.id)
     out = tmp_path / "report.xlsx"

@@ -43,7 +43,7 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
 
     CSS_PATH = "admin.tcss"
     AUTO_FOCUS = "Input, Select, #form-submit"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", t("admin.cancel"), id="form.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False, id="form.cancel")]
 
     def __init__(self, title: str, fields: list[Field], save: Callable[[dict[str, str]], T], submit: str) -> None:
         super().__init__(classes="admin-form")

@@ -8,7 +8,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from campaign import passphrase
@@ -19,6 +18,7 @@ from campaign.i18n import t
 from tui.screens.passphrase import PassphraseScreen
 from tui.text import literal
 
+from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 
@@ -38,17 +38,16 @@ def record_login(c: Campaign) -> None:
         c.audit("admin.login")
 
 
-class AdminHome(Screen[None]):
+class AdminHome(AdminScreen):
     """The first screen of ``chuangyou admin``; construct with the campaign: ``AdminHome(c)``."""
 
-    CSS_PATH = "admin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "open('roster')", t("admin.menu_roster"), id="admin.roster"),
-        Binding("i", "open('import')", t("admin.menu_import"), id="admin.import"),
-        Binding("s", "open('sessions')", t("admin.menu_sessions"), id="admin.sessions"),
-        Binding("l", "open('live')", t("admin.menu_live"), id="admin.live"),
-        Binding("p", "open('reports')", t("admin.menu_reports"), id="admin.reports"),
-        Binding("q", "open('quit')", t("admin.menu_quit"), id="admin.quit"),
+        Binding("r", "open('roster')", "admin.menu_roster", id="admin.roster"),
+        Binding("i", "open('import')", "admin.menu_import", id="admin.import"),
+        Binding("s", "open('sessions')", "admin.menu_sessions", id="admin.sessions"),
+        Binding("l", "open('live')", "admin.menu_live", id="admin.live"),
+        Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
+        Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:

@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Static
 
 from campaign import roster_import
@@ -20,17 +19,17 @@ from campaign.roster_import import ImportPreview, ImportRefused
 from storage.errors import StoreError
 from tui.text import cell, literal
 
+from .base import AdminScreen
 from .calls import Failed, attempt, failure_message, in_thread
 from .tables import refill
 
 PREVIEW_ROWS = 500
 
 
-class ImportScreen(Screen[None]):
+class ImportScreen(AdminScreen):
     """Type the file's path, preview, then import."""
 
-    CSS_PATH = "admin.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", t("admin.back"), id="import.back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "admin.back", id="import.back")]
 
     def __init__(self, campaign: Campaign) -> None:
         super().__init__()
@@ -40,7 +39,7 @@ class ImportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin.menu_import"), "bold"), classes="screen-title")
         yield Static(literal(t("admin.import_help")), id="import-help")
-        yield Input(placeholder=t("admin.import_path"), id="import-path")
+        yield Input(placeholder="admin.import_path", id="import-path")
         with Horizontal(id="import-buttons"):
             yield Button(literal(t("admin.import_preview")), id="import-preview")
             yield Button(literal(t("admin.import_apply")), id="import-apply", variant="primary", disabled=True)

@@ -13,7 +13,6 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from campaign import study_sessions as ss
@@ -22,6 +21,7 @@ from campaign.i18n import t
 from storage.records import Attendance, AttendanceStatus
 from tui.text import cell, literal, one_line
 
+from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 from .tables import refill, selected_key
@@ -95,15 +95,14 @@ def load_view(c: Campaign, session_id: int) -> LiveView:
     return LiveView(s.title, when, s.place, str(roll.state), tuple(rows))
 
 
-class LiveAttendance(Screen[None]):
+class LiveAttendance(AdminScreen):
     """One session's roll call, kept current; the secretary records excused absences, make-ups, and closes."""
 
-    CSS_PATH = "admin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", t("admin.back"), id="live.back"),
-        Binding("x", "excuse", t("admin.excuse"), id="live.excuse"),
-        Binding("m", "make_up", t("admin.make_up"), id="live.make_up"),
-        Binding("k", "close_session", t("admin.close_session"), id="live.close"),
+        Binding("escape", "app.pop_screen", "admin.back", id="live.back"),
+        Binding("x", "excuse", "admin.excuse", id="live.excuse"),
+        Binding("m", "make_up", "admin.make_up", id="live.make_up"),
+        Binding("k", "close_session", "admin.close_session", id="live.close"),
     ]
 
     def __init__(self, campaign: Campaign, session_id: int) -> None:

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Input, Static
 
 from campaign import reports
@@ -19,6 +18,7 @@ from campaign.errors import Refused
 from campaign.i18n import t
 from tui.text import cell, literal
 
+from .base import AdminScreen
 from .calls import Failed, attempt
 from .tables import refill
 
@@ -42,11 +42,10 @@ def fill(table: DataTable[object], rows: list[list[object]]) -> None:
     refill(table, ((str(n), [cell(str(v), max_width=30) for v in row]) for n, row in enumerate(body)))
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(AdminScreen):
     """Pick a range, look at the two tables, export them."""
 
-    CSS_PATH = "admin.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", t("admin.back"), id="reports.back")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "admin.back", id="reports.back")]
 
     def __init__(self, campaign: Campaign) -> None:
         super().__init__()

@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from campaign import roster
@@ -18,6 +17,7 @@ from campaign.names import search_key
 from storage.records import Member, Role, School
 from tui.text import cell, literal
 
+from .base import AdminScreen
 from .calls import Failed, attempt, in_thread
 from .form import Field, FormScreen
 from .tables import refill, selected_key
@@ -69,18 +69,17 @@ def matches(m: Member, key: str) -> bool:
     )
 
 
-class RosterScreen(Screen[None]):
+class RosterScreen(AdminScreen):
     """Every member, inactive ones included; type in the filter to narrow by code, name or pinyin."""
 
-    CSS_PATH = "admin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", t("admin.back"), id="roster.back"),
-        Binding("a", "add", t("admin.member_add"), id="roster.add"),
-        Binding("e", "edit", t("admin.member_edit"), id="roster.edit"),
-        Binding("d", "toggle_active", t("admin.member_deactivate"), id="roster.deactivate"),
-        Binding("p", "reset_pin", t("admin.member_pin"), id="roster.pin"),
-        Binding("s", "add_school", t("admin.school_add"), id="roster.school"),
-        Binding("b", "badges", t("admin.badges"), id="roster.badges"),
+        Binding("escape", "app.pop_screen", "admin.back", id="roster.back"),
+        Binding("a", "add", "admin.member_add", id="roster.add"),
+        Binding("e", "edit", "admin.member_edit", id="roster.edit"),
+        Binding("d", "toggle_active", "admin.member_deactivate", id="roster.deactivate"),
+        Binding("p", "reset_pin", "admin.member_pin", id="roster.pin"),
+        Binding("s", "add_school", "admin.school_add", id="roster.school"),
+        Binding("b", "badges", "admin.badges", id="roster.badges"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:
@@ -91,7 +90,7 @@ class RosterScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin.menu_roster"), "bold"), classes="screen-title")
-        yield Input(placeholder=t("admin.filter"), id="roster-filter")
+        yield Input(placeholder="admin.filter", id="roster-filter")
         table: DataTable[object] = DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
         for key in ("col_code", "col_name", "col_school", "col_role", "col_active", "col_pin"):
             table.add_column(cell(t(f"admin.{key}")), key=key)

@@ -8,7 +8,6 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from campaign import study_sessions as ss
@@ -17,6 +16,7 @@ from campaign.i18n import t
 from storage.records import StudySession
 from tui.text import cell, literal
 
+from .base import AdminScreen
 from .calls import Failed, attempt, in_thread
 from .form import Field, FormScreen
 from .tables import refill, selected_key
@@ -47,17 +47,16 @@ def save_session(c: Campaign, session_id: int | None, v: dict[str, str]) -> Stud
     return ss.edit_session(c, session_id, title=v["title"], start=start, end=end, place=v["place"], topic=v["topic"])
 
 
-class SessionsScreen(Screen[None]):
+class SessionsScreen(AdminScreen):
     """Every study session, newest first."""
 
-    CSS_PATH = "admin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", t("admin.back"), id="sessions.back"),
-        Binding("n", "new", t("admin.session_new"), id="sessions.new"),
-        Binding("e", "edit", t("admin.session_edit"), id="sessions.edit"),
-        Binding("c", "cancel_session", t("admin.session_cancel"), id="sessions.cancel"),
-        Binding("o", "open_now", t("admin.session_open"), id="sessions.open"),
-        Binding("l", "live", t("admin.menu_live"), id="sessions.live"),
+        Binding("escape", "app.pop_screen", "admin.back", id="sessions.back"),
+        Binding("n", "new", "admin.session_new", id="sessions.new"),
+        Binding("e", "edit", "admin.session_edit", id="sessions.edit"),
+        Binding("c", "cancel_session", "admin.session_cancel", id="sessions.cancel"),
+        Binding("o", "open_now", "admin.session_open", id="sessions.open"),
+        Binding("l", "live", "admin.menu_live", id="sessions.live"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:

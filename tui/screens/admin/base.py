@@ -1,0 +1,30 @@
+"""What every secretary screen shares: its style sheet, and key hints worded in the language active now.
+
+Bindings are class attributes, built when a module is imported; their descriptions here are catalog keys
+("admin.session_new"), translated each time the footer asks, so switching the language rewords the footer too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import ActiveBinding
+from textual.screen import Screen
+
+from campaign.i18n import t
+
+CATALOG_PREFIX = "admin."
+
+
+class AdminScreen(Screen[None]):
+    CSS_PATH = "admin.tcss"
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        out: dict[str, ActiveBinding] = {}
+        for key, active in super().active_bindings.items():
+            description = active.binding.description
+            if description.startswith(CATALOG_PREFIX):
+                active = active._replace(binding=replace(active.binding, description=t(description)))
+            out[key] = active
+        return out
