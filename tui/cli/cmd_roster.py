@@ -12,6 +12,7 @@ from campaign.i18n import t
 from storage.records import Role
 
 from .common import add_json, emit, with_campaign
+from .secretary import register_member_admin
 
 
 def register(sub: Any) -> None:
@@ -46,6 +47,7 @@ def register(sub: Any) -> None:
     p.add_argument("--print", dest="send_to_printer", action="store_true", help=t("printing.cli_print"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_member_badges))
+    register_member_admin(member)
 
 
 def _school_add(c: Campaign, args: argparse.Namespace) -> int:

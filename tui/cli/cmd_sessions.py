@@ -12,6 +12,7 @@ from campaign.signin import sign_in
 from storage.records import SignInMethod, StudySession
 
 from .common import add_json, emit, with_campaign
+from .secretary import register_session_admin
 
 
 def register(sub: Any) -> None:
@@ -29,6 +30,7 @@ def register(sub: Any) -> None:
         p.add_argument("id", type=int, metavar="ID")
         add_json(p)
         p.set_defaults(handler=with_campaign(func))
+    register_session_admin(session)
     p = session.add_parser("list", help=t("cli.session_list"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_list))
