@@ -60,9 +60,9 @@ def test_a_kiosk_sign_in_appears_in_the_admin_live_view_within_2_seconds(
     shown = terminal.wait_for("学习会", "未到：4")
     assert row_with(shown, "王晓明", "未到")
 
+    command = [str(CHUANGYOU), "--data-dir", str(data_dir), "signin"]
     signin = subprocess.run(
-        [str(CHUANGYOU), "--data-dir", str(data_dir), "signin", "--session", str(session.id), "--member", "T001"]
-        + ["--pin", "1234"],
+        [*command, "--session", str(session.id), "--member", "T001", "--pin", "1234"],
         env=env,
         capture_output=True,
         text=True,
