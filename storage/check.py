@@ -6,7 +6,8 @@ import json
 import os
 from dataclasses import dataclass
 
-from .schema import CURRENT_SCHEMA, read_schema
+from . import schema
+from .schema import read_schema
 from .store import Store
 
 
@@ -40,6 +41,7 @@ def check_store(store: Store) -> list[Problem]:
         version = read_schema(store)
         if version is None:
             problems.append(Problem(str(store.path("meta")), "no schema version"))
-        elif version != CURRENT_SCHEMA:
-            problems.append(Problem(str(store.path("meta")), f"schema {version}, expected {CURRENT_SCHEMA}"))
+        elif version != schema.CURRENT_SCHEMA:
+            expected = schema.CURRENT_SCHEMA
+            problems.append(Problem(str(store.path("meta")), f"schema {version}, expected {expected}"))
     return problems

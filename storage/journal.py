@@ -2,8 +2,9 @@
 
 A commit that replaces several files (a feedback answer and its used slip; a restore swapping directories)
 first writes every new file, then durably records the planned renames in ``.journal``, then performs them
-and deletes the journal. Whoever takes the lock next and finds a journal completes it (renames whose source
-still exists are redone), so either every rename happens or, if the journal was never written, none does.
+and deletes the journal. Whoever takes the lock next and finds a journal completes it (the renames after the
+last one whose source is gone are redone), so either every rename happens or, if the journal was never written,
+none does.
 """
 
 from __future__ import annotations
@@ -23,12 +24,21 @@ Rename = tuple[Path, Path]
 
 def _apply(renames: Sequence[Rename]) -> None:
     dirs: set[Path] = set()
-    for src, dst in renames:
-        if src.exists():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, dst)
-            dirs.add(dst.parent)
+    # Renames are made in order, so the last one whose source is gone shows how far an earlier attempt got: it
+    # and all before it are done. (An earlier source can exist again: a restore's second rename puts the new
+    # store/ where the first took the old one from; redoing the first would move the restored data away.)
+    done = max((i for i, (src, _dst) in enumerate(renames) if not src.exists()), default=-1)
+    for src, dst in renames[done + 1 :]:
+        if src.is_dir() and dst.exists() and not any(src.iterdir()):
+            # Done too: an opener re-created the empty store/ after it was moved (Store() makes it if missing);
+            # renaming it over the moved one would fail with ENOTEMPTY at every start.
+            src.rmdir()
             dirs.add(src.parent)
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(src, dst)
+        dirs.add(dst.parent)
+        dirs.add(src.parent)
     for d in sorted(dirs):
         if d.exists():
             fsync_dir(d)

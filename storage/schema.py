@@ -35,9 +35,12 @@ def _write_schema(store: Store, version: int) -> None:
         table.insert({"schema": version})
 
 
-def ensure_schema(store: Store, *, current: int = CURRENT_SCHEMA, keep_backups: int = 14) -> list[int]:
+def ensure_schema(store: Store, *, current: int | None = None, keep_backups: int = 14) -> list[int]:
     """Stamp a new store, or migrate an older one (after a backup). Returns the versions migrated from."""
     from .backup import create_backup
+
+    # Looked up at call time (not bound as a default at import), so the schema in force is the module's.
+    current = CURRENT_SCHEMA if current is None else current
 
     with store.transaction():
         found = read_schema(store)
