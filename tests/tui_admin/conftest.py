@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Button, Input
 
 from campaign import passphrase
 from campaign.context import Campaign
@@ -21,6 +22,23 @@ async def settle(pilot: Pilot[int]) -> None:
     for _ in range(4):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until(pilot: Pilot[int], done: Callable[[], bool], what: str, deadline_s: float = 10.0) -> None:
+    """Let the app run until ``done()`` holds (a worker finished and the screen shows it), or fail saying ``what``."""
+    end = time.monotonic() + deadline_s
+    while not done():
+        if time.monotonic() > end:
+            raise AssertionError(f"never happened: {what}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+
+
+async def click_button(pilot: Pilot[int], selector: str) -> None:
+    """Click a button like a person: not again while it still shows the last press (Textual ignores that click)."""
+    button = pilot.app.screen.query_one(selector, Button)
+    await until(pilot, lambda: not button.has_class("-active"), f"{selector} ready for another press")
+    await pilot.click(selector)
 
 
 async def type_text(pilot: Pilot[int], text: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Button, DataTable, Input
+from textual.widgets import Button, DataTable, Input, Static
 
 from campaign import study_sessions as ss
 from campaign.context import Campaign
@@ -15,7 +15,7 @@ from tui.screens.admin.import_roster import ImportScreen
 from tui.screens.admin.live import LiveAttendance
 from tui.screens.admin.roster import RosterScreen
 
-from .conftest import SIZE, log_in, settle
+from .conftest import SIZE, click_button, log_in, settle, until
 from .test_flows import static_text, table_text
 
 MakeApp = Callable[[Campaign], ChuangyouApp]
@@ -107,12 +107,16 @@ async def import_file(pilot: object, app: ChuangyouApp, path: Path, *, apply: bo
     from textual.pilot import Pilot
 
     assert isinstance(pilot, Pilot)
-    app.screen.query_one("#import-path", Input).value = str(path)
-    await pilot.click("#import-preview")
-    await settle(pilot)
+    screen = app.screen
+    summary = screen.query_one("#import-summary", Static)
+    summary.update("")
+    screen.query_one("#import-path", Input).value = str(path)
+    await click_button(pilot, "#import-preview")
+    await until(pilot, lambda: str(summary.render()) != "", f"a preview of {path.name}")
     if apply:
-        await pilot.click("#import-apply")
-        await settle(pilot)
+        assert not screen.query_one("#import-apply", Button).disabled
+        await click_button(pilot, "#import-apply")
+        await until(pilot, lambda: path.name in str(summary.render()) and "导入" in str(summary.render()), "the import")
 
 
 async def test_import_screen_previews_problems_and_imports_a_gbk_file(
@@ -175,16 +179,16 @@ async def test_report_screen_refuses_a_bad_range_and_exports_xlsx(
         await pilot.press("p")
         await settle(pilot)
         app.screen.query_one("#report-from", Input).value = "2026-13-01"
-        await pilot.click("#report-show")
+        await click_button(pilot, "#report-show")
         await settle(pilot)
         assert "2026-13-01" in static_text(app, "#report-summary")
         app.screen.query_one("#report-from", Input).value = "2026-11-01"
         app.screen.query_one("#report-out", Input).value = str(out)
-        await pilot.click("#report-show")
+        await click_button(pilot, "#report-show")
         await settle(pilot)
         assert table_text(app, "#report-sessions")[0][2] == "=HYPERLINK(1)"
         assert table_text(app, "#report-members")[0][4:] == ["0", "0", "0", "0", "1", "0%"]
-        await pilot.click("#report-write")
+        await click_button(pilot, "#report-write")
         await settle(pilot)
         assert "report.xlsx" in static_text(app, "#report-summary")
     wb = load_workbook(out)

@@ -18,7 +18,7 @@ from tui.screens.admin.roster import RosterScreen
 from tui.screens.admin.sessions import SessionsScreen
 from tui.screens.passphrase import PassphraseScreen
 
-from .conftest import PASSPHRASE, SIZE, log_in, settle, type_text
+from .conftest import PASSPHRASE, SIZE, click_button, log_in, settle, type_text
 
 MakeApp = Callable[[Campaign], ChuangyouApp]
 
@@ -57,16 +57,16 @@ async def test_first_run_sets_the_passphrase_then_it_is_asked_on_the_next_start(
         assert isinstance(app.screen, FormScreen)
         assert app.screen.query_one("#field-new", Input).password
         await fill(pilot, {"new": "short", "again": "short"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert "8" in static_text(app, "#form-problem")  # too short: the minimum is named
         await fill(pilot, {"new": PASSPHRASE, "again": PASSPHRASE + "x"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         assert not passphrase.is_set(roster)
         await fill(pilot, {"new": PASSPHRASE, "again": PASSPHRASE})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert isinstance(app.screen, AdminHome)
         assert not app.screen.query_one("#menu-sessions", Button).disabled
@@ -117,7 +117,7 @@ async def test_secretary_creates_a_session_excuses_a_member_closes_it_and_sees_a
                 "end": "2026-11-27 09:30",
             },
         )
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert isinstance(app.screen, SessionsScreen)
         (session,) = ss.list_sessions(secured)
@@ -135,7 +135,7 @@ async def test_secretary_creates_a_session_excuses_a_member_closes_it_and_sees_a
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
-        await pilot.click("#form-submit")  # no reason: refused, the form stays
+        await click_button(pilot, "#form-submit")  # no reason: refused, the form stays
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
         assert "原因" in static_text(app, "#form-problem")
@@ -150,7 +150,7 @@ async def test_secretary_creates_a_session_excuses_a_member_closes_it_and_sees_a
         await pilot.press("k")
         await settle(pilot)
         assert "3" in static_text(app, "#form-title")  # three not in yet will be absent
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert isinstance(app.screen, LiveAttendance)
         statuses = {r[0]: r[2] for r in table_text(app, "#live-table")}
@@ -204,16 +204,16 @@ async def test_edit_and_cancel_a_session(secured: Campaign, admin_app: MakeApp) 
         await pilot.press("e")
         await settle(pilot)
         await fill(pilot, {"title": "新标题", "end": "2026-12-01 07:00"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert "结束时间必须晚于开始时间" in static_text(app, "#form-problem")
         await fill(pilot, {"end": "2026-12-01 10:00"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert table_text(app, "#sessions-table")[0][2] == "新标题"
         await pilot.press("c")
         await settle(pilot)
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert table_text(app, "#sessions-table")[0][4] == "已取消"
     stored = ss.get_session(secured, s.id)
@@ -233,11 +233,11 @@ async def test_roster_add_edit_deactivate_and_pin_reset(secured: Campaign, admin
         await pilot.press("a")
         await settle(pilot)
         await fill(pilot, {"code": "T001", "name": "重复", "school": "实验小学", "role": "member"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert "T001" in static_text(app, "#form-problem")  # code already in use
         await fill(pilot, {"code": "T005", "name": "欧阳娜娜", "pin": "2468"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         added = secured.repos.members.get("T005")
@@ -249,7 +249,7 @@ async def test_roster_add_edit_deactivate_and_pin_reset(secured: Campaign, admin
         await pilot.press("e")
         await settle(pilot)
         await fill(pilot, {"name": "欧阳娜", "school": "第十八中学", "role": "committee"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         edited = secured.repos.members.get("T005")
         assert edited is not None
@@ -267,11 +267,11 @@ async def test_roster_add_edit_deactivate_and_pin_reset(secured: Campaign, admin
         await pilot.press("p")
         await settle(pilot)
         await fill(pilot, {"pin": "12a4", "again": "12a4"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert "4 到 8 位数字" in static_text(app, "#form-problem")
         await fill(pilot, {"pin": "97531", "again": "97531"})
-        await pilot.click("#form-submit")
+        await click_button(pilot, "#form-submit")
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
     member = secured.repos.members.get("T002")

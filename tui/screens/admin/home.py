@@ -22,7 +22,7 @@ from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 
-MENU = ("roster", "import", "sessions", "live", "reports", "quit")
+MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "quit")
 
 
 def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
@@ -47,6 +47,7 @@ class AdminHome(AdminScreen):
         Binding("s", "open('sessions')", "admin.menu_sessions", id="admin.sessions"),
         Binding("l", "open('live')", "admin.menu_live", id="admin.live"),
         Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
+        Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
     ]
 
@@ -134,3 +135,7 @@ class AdminHome(AdminScreen):
             from .reports import ReportsScreen
 
             self.app.push_screen(ReportsScreen(c))
+        elif name == "feedback":
+            from .feedback import FeedbackScreen
+
+            self.app.push_screen(FeedbackScreen(c))

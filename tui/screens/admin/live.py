@@ -10,19 +10,20 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import WorkerCancelled
 
 from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.i18n import t
-from storage.records import Attendance, AttendanceStatus
+from storage.errors import StoreError
+from storage.records import Attendance
 from tui.text import cell, literal, one_line
 
 from .base import AdminScreen
-from .calls import in_thread
+from .calls import failure_message, in_thread
 from .form import Field, FormScreen
 from .tables import refill, selected_key
 
@@ -128,9 +129,16 @@ class LiveAttendance(AdminScreen):
 
     async def poll(self) -> None:
         store = self.campaign.store
-        generation = await in_thread(self, store.generation, group="poll")
-        if generation != self.seen or time.monotonic() - self.loaded_at > RELOAD_SECONDS:
-            await self.reload(generation)
+        try:
+            generation = await in_thread(self, store.generation, group="poll")
+            if generation != self.seen or time.monotonic() - self.loaded_at > RELOAD_SECONDS:
+                await self.reload(generation)
+        except WorkerCancelled:
+            # The secretary left the view while it was reloading: its workers were cancelled with it.
+            return
+        except StoreError as exc:
+            # A busy or damaged store is shown and retried on the next tick, not fatal to the view.
+            self.query_one("#live-counts", Static).update(literal(failure_message(exc) or "", "bold $error"))
 
     async def reload(self, generation: object = None) -> None:
         c, sid = self.campaign, self.session_id
@@ -216,9 +224,3 @@ class LiveAttendance(AdminScreen):
         if absent is not None:
             self.notify(t("admin.closed", absent=len(absent)), markup=False)
             await self.reload()
-
-
-def status_label(status: AttendanceStatus | str) -> Text:
-    """A status as the live view writes it, for other screens that list attendance."""
-    key = str(status)
-    return cell(t(f"admin.status_{key}"), style=STYLE.get(key, ""))

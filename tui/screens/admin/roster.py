@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from campaign import roster
 from campaign.context import Campaign
+from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.names import search_key
 from storage.records import Member, Role, School
@@ -52,8 +53,6 @@ def edit_member(c: Campaign, code: str, v: dict[str, str]) -> Member:
 
 def reset_pin(c: Campaign, code: str, v: dict[str, str]) -> Member:
     if v["pin"] != v["again"]:
-        from campaign.errors import Refused
-
         raise Refused("admin.pin_mismatch")
     roster.set_pin(c, code, v["pin"])
     return roster.get_member(c, code)
