@@ -43,6 +43,11 @@ class StoreTable(Table):
 
     default_query_cache_capacity = 0
 
+    def __init__(self, storage: Storage, name: str, cache_size: int = 0, persist_empty: bool = False) -> None:
+        # Table.__init__'s own default (10) was bound when TinyDB defined it: the class attribute above does not
+        # reach it, so a long-lived table kept a query cache. Any size asked for is refused: always 0.
+        super().__init__(storage, name, cache_size=0, persist_empty=persist_empty)
+
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
         # TinyDB mutates what read() returns before calling write(): it must get a private copy, never the
         # shared snapshot (and outside a transaction, fail before touching anything).
