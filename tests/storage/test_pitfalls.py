@@ -108,7 +108,7 @@ def test_caching_middleware_keeps_writes_in_memory_ours_are_on_disk_when_the_tra
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "stock.json"
-    cached = TinyDB(path, storage=CachingMiddleware(JSONStorage))
+    cached = TinyDB(path, storage=CachingMiddleware(JSONStorage))  # type: ignore[no-untyped-call]
     cached.table("t").insert({"k": 1})
     assert TinyDB(path).table("t").all() == []  # another process sees nothing; a crash now loses it
 
@@ -157,7 +157,7 @@ def test_the_roster_index_never_serves_a_stale_roster(tmp_path: Path) -> None:
                 rk.settings.get()  # re-reads the roster's partition without touching the index
             if rng.random() < 0.5:
                 kiosk.read("core")
-                _churn = [{} for _ in range(rng.randint(0, 5))]  # moves the allocator along
+                _churn: list[dict[str, int]] = [{} for _ in range(rng.randint(0, 5))]  # moves the allocator along
         assert rk.members.get(f"M{n - 1}") is not None
 
 
