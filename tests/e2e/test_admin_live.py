@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,13 +15,51 @@ from campaign import passphrase
 from campaign.context import Campaign
 from campaign.study_sessions import create_session
 from tests.conftest import NOW
-from tests.e2e.test_kiosk_tmux import CHUANGYOU, Terminal
 from tests.tools import require_tool
 
 pytestmark = pytest.mark.e2e
 
+CHUANGYOU = Path(sys.executable).parent / "chuangyou"
 PASSPHRASE = "secretary passphrase"
 LIVE_DEADLINE_S = 2.0
+#: For the steps before the measured one (the app's start-up on a loaded machine).
+STEP_DEADLINE_S = 20.0
+
+
+class Terminal:
+    """A detached tmux session on a private server: keys in with send-keys, the screen out with capture-pane."""
+
+    def __init__(self, tmux: str, socket: Path, env: dict[str, str]) -> None:
+        self.tmux, self.socket, self.env = tmux, socket, env
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            [self.tmux, "-S", str(self.socket), *args], env=self.env, capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def start(self, command: list[str], width: int, height: int) -> None:
+        self.run("new-session", "-d", "-s", "admin", "-x", str(width), "-y", str(height), *command)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "admin")
+
+    def keys(self, *keys: str) -> None:
+        self.run("send-keys", "-t", "admin", *keys)
+
+    def wait_for(self, *texts: str, deadline_s: float = STEP_DEADLINE_S) -> str:
+        """Poll the pane until every one of ``texts`` shows, or fail with what it shows."""
+        end = time.monotonic() + deadline_s
+        shown = ""
+        while time.monotonic() < end:
+            shown = self.screen()
+            if all(text in shown for text in texts):
+                return shown
+            time.sleep(0.05)
+        raise AssertionError(f"never saw {texts!r} within {deadline_s}s; the terminal shows:\n{shown}")
+
+    def stop(self) -> None:
+        subprocess.run([self.tmux, "-S", str(self.socket), "kill-server"], env=self.env, capture_output=True)
 
 
 @pytest.fixture

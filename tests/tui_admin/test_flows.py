@@ -229,7 +229,6 @@ async def test_roster_add_edit_deactivate_and_pin_reset(secured: Campaign, admin
         await settle(pilot)
         assert isinstance(app.screen, RosterScreen)
         assert len(table_text(app, "#roster-table")) == 4
-        app.screen.query_one("#roster-table", DataTable).focus()
         await pilot.press("a")
         await settle(pilot)
         await fill(pilot, {"code": "T001", "name": "重复", "school": "实验小学", "role": "member"})

@@ -39,7 +39,7 @@ class ImportScreen(AdminScreen):
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin.menu_import"), "bold"), classes="screen-title")
         yield Static(literal(t("admin.import_help")), id="import-help")
-        yield Input(placeholder="admin.import_path", id="import-path")
+        yield Input(placeholder=t("admin.import_path"), id="import-path")
         with Horizontal(id="import-buttons"):
             yield Button(literal(t("admin.import_preview")), id="import-preview")
             yield Button(literal(t("admin.import_apply")), id="import-apply", variant="primary", disabled=True)
@@ -54,7 +54,12 @@ class ImportScreen(AdminScreen):
     def progress(self, done: int, total: int) -> None:
         """Called from the worker thread while the file is checked."""
         bar = self.query_one("#import-progress", ProgressBar)
-        self.app.call_from_thread(bar.update, total=max(total, 1), progress=done)
+
+        def show() -> None:
+            bar.display = True
+            bar.update(total=max(total, 1), progress=done)
+
+        self.app.call_from_thread(show)
 
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#import-preview")

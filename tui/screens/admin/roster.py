@@ -71,6 +71,9 @@ def matches(m: Member, key: str) -> bool:
 class RosterScreen(AdminScreen):
     """Every member, inactive ones included; type in the filter to narrow by code, name or pinyin."""
 
+    # The table first, so the command keys work at once; the filter is a click or a tab away.
+    AUTO_FOCUS = "#roster-table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "admin.back", id="roster.back"),
         Binding("a", "add", "admin.member_add", id="roster.add"),
@@ -89,7 +92,7 @@ class RosterScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin.menu_roster"), "bold"), classes="screen-title")
-        yield Input(placeholder="admin.filter", id="roster-filter")
+        yield Input(placeholder=t("admin.filter"), id="roster-filter")
         table: DataTable[object] = DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
         for key in ("col_code", "col_name", "col_school", "col_role", "col_active", "col_pin"):
             table.add_column(cell(t(f"admin.{key}")), key=key)
