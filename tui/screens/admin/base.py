@@ -1,7 +1,8 @@
 """What every secretary screen shares: its style sheet, and key hints worded in the language active now.
 
 Bindings are class attributes, built when a module is imported; their descriptions here are catalog keys
-("admin.session_new"), translated each time the footer asks, so switching the language rewords the footer too.
+("admin.session_new", or any other area's key), translated each time the footer asks, so the footer is always in
+the language active now. A description that is no catalog key is shown as it is.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from textual.screen import Screen
 
 from campaign.i18n import t
 
-CATALOG_PREFIX = "admin."
-
 
 class AdminScreen(Screen[None]):
     CSS_PATH = "admin.tcss"
@@ -24,7 +23,7 @@ class AdminScreen(Screen[None]):
         out: dict[str, ActiveBinding] = {}
         for key, active in super().active_bindings.items():
             description = active.binding.description
-            if description.startswith(CATALOG_PREFIX):
+            if description:
                 active = active._replace(binding=replace(active.binding, description=t(description)))
             out[key] = active
         return out
