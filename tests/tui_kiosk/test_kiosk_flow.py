@@ -395,3 +395,36 @@ async def test_future_session_shows_its_day(roster: Campaign, make_app: MakeApp)
         await settle(pilot)
         text = screen_text(app)
         assert "下一次学习会" in text and "党课" in text and "2026年11月30日 星期一 14:00–15:30" in text
+
+
+async def test_a_scan_typed_faster_than_screens_change_loses_no_character(
+    roster: Campaign, open_session: StudySession, make_app: MakeApp
+) -> None:
+    from textual import events
+
+    app = make_app(roster)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        home = app.screen
+        for ch in "T003":  # all queued on home before the search screen exists, as a scanner does it
+            home.post_message(events.Key(ch, ch))
+        await settle(pilot)
+        assert isinstance(app.screen, KioskFind) and app.screen.query_one(Input).value == "T003"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskPin) and app.screen.member.code == "T003"
+
+
+async def test_next_person_typing_on_a_result_starts_their_search(
+    roster: Campaign, open_session: StudySession, make_app: MakeApp
+) -> None:
+    app = make_app(roster)
+    async with app.run_test(size=SIZE) as pilot:
+        await find_and_pick(pilot, "T001")
+        await pilot.press(*"1234", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskResult)
+        await pilot.press(*"lh")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskFind) and app.screen.query_one(Input).value == "lh"
+        assert "李红" in screen_text(app)

@@ -52,7 +52,7 @@ async def test_palette_and_injected_actions_are_refused(roster: Campaign, make_a
         await settle(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)
-        assert not CommandPalette.is_open(app)
+        assert not any(isinstance(s, CommandPalette) for s in app.screen_stack)
         for action in (
             "app.quit",
             "quit",

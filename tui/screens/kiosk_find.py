@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -78,7 +79,7 @@ class KioskFind(Screen[None]):
         table.add_column(cell(t("kiosk.col_name")), key="name")
         table.add_column(cell(t("kiosk.col_school")), key="school")
         table.add_column(cell(t("kiosk.col_code")), key="code")
-        self.search(self.initial)
+        self.search(field.value)
 
     def roster_ready(self) -> None:
         """The roster finished loading: show results for what is already typed."""
@@ -96,6 +97,8 @@ class KioskFind(Screen[None]):
         roster = self.kiosk.roster
         status = self.query_one("#find-status", Static)
         table = self.query_one(DataTable)
+        if not table.columns:
+            return  # not mounted yet: on_mount searches for whatever was typed by then
         self.results = find_members(roster, typed, limit=RESULT_LIMIT) if roster is not None and typed else []
         table.clear()
         for m in self.results:
@@ -114,6 +117,25 @@ class KioskFind(Screen[None]):
         else:
             status.update(message("kiosk.find_count", count=len(self.results)))
         table.display = bool(self.results)
+
+    def on_key(self, event: Key) -> None:
+        # Keys that reach the screen missed the search field: typed before it took focus (a scanner is that fast)
+        # or while the results had it. They belong in the search all the same.
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self.type_ahead(event.character)
+
+    def type_ahead(self, text: str) -> None:
+        """Add ``text`` to the search as if typed into it (also before the field exists)."""
+        fields = self.query(Input)
+        if not fields:
+            self.initial += text
+            self.key_times.append(self.kiosk.monotonic())
+            return
+        field = fields.first()
+        field.focus()
+        field.insert_text_at_cursor(text)
 
     def action_move(self, by: int) -> None:
         table = self.query_one(DataTable)

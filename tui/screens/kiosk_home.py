@@ -199,6 +199,11 @@ class KioskHome(Screen[None]):
     def start_find(self, typed: str, first_key_at: float | None = None) -> None:
         from tui.screens.kiosk_find import KioskFind
 
+        top = self.app.screen_stack[-1]
+        if isinstance(top, KioskFind):
+            # Keys typed fast (a badge scan) can still reach home after the search screen was pushed.
+            top.type_ahead(typed)
+            return
         self.app.push_screen(KioskFind(typed, first_key_at=first_key_at))
 
     def on_key(self, event: Key) -> None:

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Static
 
 from campaign.i18n import t
 from tui.kiosk import Outcome, OutcomeKind
+from tui.screens.kiosk_home import KioskHome
 from tui.text import literal, member_name, message, one_line
 
 if TYPE_CHECKING:
@@ -67,3 +69,16 @@ class KioskResult(Screen[None]):
 
     def action_home(self) -> None:
         self.kiosk.go_home()
+
+    def on_key(self, event: Key) -> None:
+        # The next person in the queue starts typing (or scans a badge): go home and search for them.
+        if event.is_printable and event.character and not event.character.isspace():
+            event.stop()
+            event.prevent_default()
+            first_key_at = self.kiosk.monotonic()
+            if self.app.screen is self:
+                self.kiosk.go_home()
+            # Later keys of a fast typist can still arrive here after leaving: they go to the search too.
+            for home in self.app.screen_stack:
+                if isinstance(home, KioskHome):
+                    home.start_find(event.character, first_key_at=first_key_at)
