@@ -255,15 +255,19 @@ def preview_import(c: Campaign, path: Path, *, progress: Progress | None = None)
 
 
 def apply_import(c: Campaign, path: Path, *, progress: Progress | None = None) -> ImportPreview:
-    """Add every member of ``path`` in one transaction, or none: raises :class:`ImportRefused` on any problem.
+    """Read, check and add every member of ``path`` in one transaction, or none (see :func:`commit_preview`)."""
+    return commit_preview(c, preview_import(c, path, progress=progress))
 
-    Codes and schools are checked again under the store's lock, so a member added or a school removed by someone
-    else since the file was read cannot slip through.
+
+def commit_preview(c: Campaign, preview: ImportPreview) -> ImportPreview:
+    """Add every member of a clean ``preview`` in one transaction, or none: raises :class:`ImportRefused` if the
+    preview has problems, or if since it was made someone took one of its codes or removed one of its schools.
+
+    What is written is exactly what the secretary was shown, even if the file changed since.
     """
-    preview = preview_import(c, path, progress=progress)
     if not preview.ok:
         raise ImportRefused(preview)
-    # Pinyin keys and PIN hashes were computed above, outside the lock: the kiosk must not wait for them.
+    # Pinyin keys and PIN hashes were computed by the preview, outside the lock: the kiosk must not wait for them.
     with c.store.transaction():
         schools = {s.name for s in c.repos.schools.all()}
         taken = {m.code for m in c.repos.members.all()}
@@ -276,7 +280,7 @@ def apply_import(c: Campaign, path: Path, *, progress: Progress | None = None) -
         if late:
             raise ImportRefused(ImportPreview(preview.file, preview.encoding, (), tuple(late), preview.rows))
         c.repos.members.add_many(list(preview.members))
-        c.audit("member.import", file=path.name, count=len(preview.members), encoding=preview.encoding)
+        c.audit("member.import", file=preview.file, count=len(preview.members), encoding=preview.encoding)
     return preview
 
 

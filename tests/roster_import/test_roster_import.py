@@ -9,7 +9,8 @@ from openpyxl import Workbook
 
 from campaign.context import Campaign
 from campaign.i18n import t
-from campaign.roster_import import ImportRefused, apply_import, preview_import, problem_lines
+from campaign.roster import add_member
+from campaign.roster_import import ImportRefused, apply_import, commit_preview, preview_import, problem_lines
 from storage.records import Role
 
 HEADER = "编号,姓名,学校,角色\n"
@@ -169,3 +170,14 @@ def test_progress_is_reported_for_large_files(roster: Campaign, tmp_path: Path) 
 def test_messages_exist_in_both_languages() -> None:
     assert t("import.refused", lang="en", count=2, file="a.csv") != "import.refused"
     assert t("import.refused", lang="zh_CN", count=2, file="a.csv") != "import.refused"
+
+
+def test_a_code_taken_after_the_preview_stops_the_whole_import(roster: Campaign, tmp_path: Path) -> None:
+    f = write_csv(tmp_path / "r.csv", HEADER + "T101,欧阳娜娜,第十八中学,\nT102,李雪,实验小学,\n")
+    preview = preview_import(roster, f)
+    assert preview.ok
+    add_member(roster, "T102", "另一个人", "实验小学")  # someone else, in another window, meanwhile
+    with pytest.raises(ImportRefused) as refused:
+        commit_preview(roster, preview)
+    assert [(p.key, p.params) for p in refused.value.preview.problems] == [("import.code_taken", {"code": "T102"})]
+    assert roster.repos.members.get("T101") is None

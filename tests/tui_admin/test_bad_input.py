@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Button, DataTable, Input, Static
+from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
 from campaign import study_sessions as ss
 from campaign.context import Campaign
@@ -152,6 +152,8 @@ async def test_import_screen_previews_problems_and_imports_a_gbk_file(
 
         await import_file(pilot, app, good, apply=True)
         assert "已从 good.csv 导入 2 名党员" in static_text(app, "#import-summary")
+        bar = app.screen.query_one("#import-progress", ProgressBar)
+        assert bar.display and bar.percentage == 1
         await click_every_cell(pilot, app.screen.query_one("#import-table", DataTable))
         assert app.is_running
     imported = secured.repos.members.get("T10")

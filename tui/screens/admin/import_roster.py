@@ -65,7 +65,7 @@ class ImportScreen(AdminScreen):
     @on(Button.Pressed, "#import-preview")
     async def run_preview(self) -> None:
         c, path = self.campaign, self.path()
-        self.query_one("#import-apply", Button).disabled = True
+        self.forget_preview()
         if not path.is_file():
             self.say(t("admin.import_no_file", path=str(path)))
             return
@@ -75,12 +75,20 @@ class ImportScreen(AdminScreen):
             return
         self.show(result)
 
+    @on(Input.Changed, "#import-path")
+    def forget_preview(self) -> None:
+        """A preview only stands for the file it was made of: another path must be previewed again."""
+        self.preview = None
+        self.query_one("#import-apply", Button).disabled = True
+
     @on(Button.Pressed, "#import-apply")
     async def run_apply(self) -> None:
-        c, path = self.campaign, self.path()
+        c, preview = self.campaign, self.preview
+        if preview is None:
+            return
         self.query_one("#import-apply", Button).disabled = True
         try:
-            result = await in_thread(self, lambda: roster_import.apply_import(c, path, progress=self.progress))
+            result = await in_thread(self, lambda: roster_import.commit_preview(c, preview))
         except ImportRefused as refused:
             self.show(refused.preview)
             return
