@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual.binding import ActiveBinding
 from textual.message import Message
@@ -32,7 +32,8 @@ class Problem(Message):
 class FeedbackBase(AdminScreen):
     """A secretary screen about parent feedback. Binding descriptions may be ``admin_feedback.*`` catalog keys."""
 
-    CSS_PATH = ["admin.tcss", "feedback.tcss"]
+    # The admin style sheet plus this one; AdminScreen declares CSS_PATH as a plain str, hence the ignore.
+    CSS_PATH: ClassVar[list[str]] = ["admin.tcss", "feedback.tcss"]  # type: ignore[assignment]
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

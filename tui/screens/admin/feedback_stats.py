@@ -32,7 +32,16 @@ from .feedback_common import FeedbackBase, Problem
 from .tables import refill, selected_key
 
 SCHOOL_COLUMNS = ("col_school", "col_rate", "col_score", "col_n", "col_unknown", "col_low", "col_target")
-TEACHER_COLUMNS = ("col_teacher", "col_school", "col_rate", "col_score", "col_n", "col_unknown", "col_low", "col_target")
+TEACHER_COLUMNS = (
+    "col_teacher",
+    "col_school",
+    "col_rate",
+    "col_score",
+    "col_n",
+    "col_unknown",
+    "col_low",
+    "col_target",
+)
 COMMENT_COLUMNS = ("col_day", "col_teacher", "col_option", "col_comment")
 #: Comments are cut to this many cells in the table; the selected one is shown whole below it.
 COMMENT_WIDTH = 60
@@ -148,7 +157,9 @@ class SatisfactionScreen(FeedbackBase):
     def show(self, message: Loaded) -> None:
         view, report = message.view, message.view.report
         target = report.target
-        self.line("#stats-title", t("admin_feedback.stats_title", period=period_label(view.period, report.first, report.last)))
+        self.line(
+            "#stats-title", t("admin_feedback.stats_title", period=period_label(view.period, report.first, report.last))
+        )
         branch = report.branch
         self.line(
             "#stats-branch",
@@ -170,11 +181,17 @@ class SatisfactionScreen(FeedbackBase):
 
         refill(
             self.query_one("#stats-schools", DataTable),
-            ((school, [cell(school, max_width=24), *map(cell, figures(s, target))]) for school, s in report.by_school.items()),
+            (
+                (school, [cell(school, max_width=24), *map(cell, figures(s, target))])
+                for school, s in report.by_school.items()
+            ),
         )
         refill(
             self.query_one("#stats-teachers", DataTable),
-            ((code, self.teacher_cells(view.members.get(code), code, s, target)) for code, s in report.by_teacher.items()),
+            (
+                (code, self.teacher_cells(view.members.get(code), code, s, target))
+                for code, s in report.by_teacher.items()
+            ),
         )
         self.comments = view.comments
         refill(
