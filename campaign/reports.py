@@ -71,7 +71,7 @@ def attendance_report(c: Campaign, first: date, last: date) -> AttendanceReport:
     """Attendance of every study session starting between ``first`` and ``last`` (local dates, inclusive).
 
     Cancelled sessions are left out. A member counts toward a session if they have a record for it, or if they are
-    active and the session has no record for them yet.
+    active and the session, not closed yet, has no record for them.
     """
     if last < first:
         raise Refused("reports.bad_range", first=first.isoformat(), last=last.isoformat())
@@ -85,7 +85,8 @@ def attendance_report(c: Campaign, first: date, last: date) -> AttendanceReport:
     for s in held:
         records = {a.member: a for a in c.repos.attendance.for_session(s.id)}
         counts: Counter[AttendanceStatus] = Counter(a.status for a in records.values())
-        missing = [code for code in active if code not in records]
+        # Closing recorded every member then on the roster; anyone without a record joined later.
+        missing = [] if s.closed_at is not None else [code for code in active if code not in records]
         for code, a in records.items():
             per_member.setdefault(code, Counter())[a.status] += 1
             sessions_of[code] += 1
