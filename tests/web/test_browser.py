@@ -59,7 +59,9 @@ def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(30)
     # A hung browser command fails the test in seconds instead of waiting minutes per retry.
-    driver.command_executor.client_config.timeout = 30
+    executor = driver.command_executor
+    assert not isinstance(executor, str)
+    executor.client_config.timeout = 30
     # A phone's viewport through DevTools. (chromedriver's "mobileEmulation" also turns on touch emulation,
     # which with JavaScript off leaves clicks hanging.)
     driver.execute_cdp_cmd(
