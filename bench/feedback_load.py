@@ -1,0 +1,398 @@
+"""Parent-feedback load on loopback: concurrent phones answer while another process signs members in.
+
+* **feedback server**: ``chuangyou``'s app (``web.app``) under uvicorn in its own process, configured as
+  ``chuangyou serve`` configures it. ``--clients`` concurrent clients (httpx ``AsyncClient``, each from its own
+  loopback address 127.0.0.x, keep-alive) post ``--answers`` answers, each with a distinct code, a comment that
+  names it, and no retry.
+* **anchor**: a bare Starlette route that reads the same form body and answers 303, served by the same uvicorn
+  configuration and driven by the same clients: what the framework and the clients cost without our code.
+* Meanwhile a third process calls ``campaign.signin.sign_in`` in a loop on an open session of the same store
+  (a new session whenever everyone has signed in), contending for the store's lock.
+
+Afterwards the store is checked: every answer stored exactly once (matched by its comment), every code used,
+nothing else. Targets (issue 4): >= 300 answers/s and p99 <= 100 ms. The per-client rate limit stays on,
+raised so that 40 answers per client are allowed (the flood test is in ``tests/web``).
+
+Run ``python -m bench.feedback_load [--clients 50] [--answers 2000] [--no-results]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from bench import percentile
+
+TARGET_RATE = 300.0
+TARGET_P99 = 0.100
+HOST = "127.0.0.1"
+TEACHERS = 20
+SIGNERS = 300
+RESULTS = Path(__file__).with_name("RESULTS.md")
+SECTION = "## Parent feedback"
+OPTIONS = ("satisfied", "basically", "unsatisfied", "unknown")
+
+
+# ---------------------------------------------------------------- the data
+def prepare(data_dir: Path, answers: int) -> dict[str, tuple[str, str]]:
+    """A store with teachers, members who sign in without PIN, an open session, and ``answers`` codes.
+
+    Returns each code's (teacher, option to answer).
+    """
+    from campaign import feedback as fb
+    from campaign.context import open_campaign
+    from campaign.roster import add_member, add_school
+    from campaign.study_sessions import create_session, open_now
+    from storage.records import Settings
+
+    c = open_campaign(data_dir, actor="bench")
+    with c.store.transaction():
+        c.repos.settings.put(Settings(require_pin=False))
+    add_school(c, "第十八中学")
+    for i in range(TEACHERS):
+        add_member(c, f"T{i:03d}", f"教师{i:03d}", "第十八中学")
+    with c.store.transaction():
+        from campaign.roster import new_member
+
+        c.repos.members.add_many([new_member(f"S{i:04d}", f"党员{i:04d}", "第十八中学") for i in range(SIGNERS)])
+    now = c.now()
+    open_now(c, create_session(c, "学习会", now, now + timedelta(hours=2)).id)
+    plan: dict[str, tuple[str, str]] = {}
+    per_teacher = -(-answers // TEACHERS)
+    for i in range(TEACHERS):
+        left = answers - len(plan)
+        if left <= 0:
+            break
+        for code in fb.issue_batch(c, f"T{i:03d}", min(per_teacher, left)).codes:
+            plan[code] = (f"T{i:03d}", OPTIONS[len(plan) % len(OPTIONS)])
+    return plan
+
+
+# ---------------------------------------------------------------- processes
+def serve(kind: str, data_dir: Path, port: int) -> None:
+    """Child process: serve the feedback app (``kind`` "feedback") or the bare anchor ("bare") until SIGTERM."""
+    import uvicorn
+
+    from web.guard import RateLimit
+    from web.server import server_config
+
+    if kind == "feedback":
+        from campaign.context import open_campaign
+
+        c = open_campaign(data_dir, actor="web")
+        config = server_config(c, HOST, port, rate_limit=RateLimit(burst=1000, per_second=100))
+    else:
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import RedirectResponse, Response
+        from starlette.routing import Route
+
+        async def answer(request: Request) -> Response:
+            await request.body()
+            return RedirectResponse("/thanks", status_code=303)
+
+        from campaign.context import open_campaign
+
+        config = server_config(open_campaign(data_dir, actor="web"), HOST, port)
+        config.app = Starlette(routes=[Route("/f/{code}", answer, methods=["POST"])])
+    uvicorn.Server(config).run()
+
+
+def sign_in_loop(data_dir: Path, stop_file: Path, limit_s: float, per_second: float) -> None:
+    """Child process: sign members in until ``stop_file`` exists (``per_second`` 0: back to back); prints counts."""
+    from campaign.context import open_campaign
+    from campaign.errors import Refused
+    from campaign.signin import sign_in
+    from campaign.study_sessions import create_session, list_sessions, open_now
+
+    c = open_campaign(data_dir, actor="kiosk")
+    session = list_sessions(c)[-1].id
+    done = refused = 0
+    deadline = time.monotonic() + limit_s
+    while not stop_file.exists() and time.monotonic() < deadline:
+        for i in range(SIGNERS):
+            if stop_file.exists():
+                break
+            try:
+                sign_in(c, session, f"S{i:04d}", None)
+                done += 1
+            except Refused:
+                refused += 1
+            if per_second > 0:
+                time.sleep(1 / per_second)
+        now = c.now()
+        session = open_now(c, create_session(c, "学习会", now, now + timedelta(hours=2)).id).id
+    print(json.dumps({"signins": done, "refused": refused}), flush=True)
+
+
+def _start(args: list[str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.feedback_load", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+
+
+def _stop(proc: subprocess.Popen[str], grace_s: float = 0.0) -> str:
+    """Stop a child (after ``grace_s`` seconds to finish by itself) and return what it printed."""
+    if proc.returncode is not None:
+        return ""
+    try:
+        return proc.communicate(timeout=grace_s)[0] if grace_s else _terminate(proc)
+    except subprocess.TimeoutExpired:
+        return _terminate(proc)
+
+
+def _terminate(proc: subprocess.Popen[str]) -> str:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+# ---------------------------------------------------------------- the load
+@dataclass
+class Run:
+    label: str
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 99)
+
+
+async def drive(label: str, port: int, plan: dict[str, tuple[str, str]], clients: int, timeout_s: float) -> Run:
+    """``clients`` concurrent clients post one answer per code in ``plan``; bounded by ``timeout_s``."""
+    run = Run(label)
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for code in plan:
+        queue.put_nowait(code)
+
+    async def client(n: int) -> None:
+        # Each client has its own loopback address, so the server's per-client limit sees 50 phones.
+        transport = httpx.AsyncHTTPTransport(local_address=f"127.0.0.{2 + n % 250}")
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{HOST}:{port}", timeout=30) as http:
+            while True:
+                try:
+                    code = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                body = {"option": plan[code][1], "comment": f"load {code}"}
+                start = time.perf_counter()
+                try:
+                    r = await http.post(f"/f/{code}", data=body)
+                except httpx.HTTPError:
+                    run.errors += 1
+                    continue
+                run.latencies.append(time.perf_counter() - start)
+                run.statuses[r.status_code] = run.statuses.get(r.status_code, 0) + 1
+
+    start = time.perf_counter()
+    await asyncio.wait_for(asyncio.gather(*(client(n) for n in range(clients))), timeout_s)
+    run.seconds = time.perf_counter() - start
+    return run
+
+
+@dataclass
+class Check:
+    stored: int
+    lost: list[str]
+    duplicated: list[str]
+    wrong: list[str]
+    unused_codes: int
+    signins: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost or self.duplicated or self.wrong or self.unused_codes)
+
+
+def check_store(data_dir: Path, plan: dict[str, tuple[str, str]], signins: int) -> Check:
+    """Compare the store with what was sent: every answer once, every code used."""
+    from campaign.context import open_campaign
+
+    c = open_campaign(data_dir, actor="bench")
+    answers = list(c.repos.feedback.between())
+    seen: dict[str, int] = {}
+    wrong: list[str] = []
+    for a in answers:
+        code = a.comment.removeprefix("load ")
+        seen[code] = seen.get(code, 0) + 1
+        if code not in plan or plan[code] != (a.member, str(a.option)):
+            wrong.append(a.comment)
+    unused = sum(1 for code in plan if (t := c.repos.tokens.get(code)) is None or t.used_at is None)
+    return Check(
+        stored=len(answers),
+        lost=[k for k in plan if k not in seen],
+        duplicated=[k for k, n in seen.items() if n > 1],
+        wrong=wrong,
+        unused_codes=unused,
+        signins=signins,
+    )
+
+
+@dataclass
+class Outcome:
+    ours: Run
+    anchor: Run | None
+    check: Check
+
+
+def run_load(
+    clients: int,
+    answers: int,
+    *,
+    anchor: bool = True,
+    signin: bool = True,
+    signin_rate: float = 0.0,
+    timeout_s: float = 300,
+) -> Outcome:
+    """The whole benchmark in a temporary directory; every process it starts is stopped before it returns."""
+    from web.server import free_port, wait_until_listening
+
+    with tempfile.TemporaryDirectory(prefix="chuangyou-load-") as tmp:
+        data_dir = Path(tmp) / "data"
+        plan = prepare(data_dir, answers)
+        stop_file = Path(tmp) / "stop"
+        signer = (
+            _start(["--sign-in", str(data_dir), str(stop_file), str(timeout_s), str(signin_rate)]) if signin else None
+        )
+        procs: list[subprocess.Popen[str]] = [] if signer is None else [signer]
+        try:
+            anchor_run = None
+            if anchor:
+                port = free_port(HOST)
+                bare = _start(["--serve", "bare", str(data_dir), str(port)])
+                procs.append(bare)
+                wait_until_listening(HOST, port)
+                anchor_run = asyncio.run(drive("bare Starlette route", port, plan, clients, timeout_s))
+                _stop(bare)
+            port = free_port(HOST)
+            server = _start(["--serve", "feedback", str(data_dir), str(port)])
+            procs.append(server)
+            wait_until_listening(HOST, port)
+            ours = asyncio.run(drive("chuangyou feedback", port, plan, clients, timeout_s))
+            _stop(server)
+            signins = 0
+            if signer is not None:
+                stop_file.touch()
+                out = _stop(signer, grace_s=30)
+                signins = json.loads(out.strip().splitlines()[-1])["signins"] if out.strip() else 0
+            return Outcome(ours, anchor_run, check_store(data_dir, plan, signins))
+        finally:
+            for p in procs:
+                _stop(p)
+
+
+# ---------------------------------------------------------------- report
+def report(o: Outcome, clients: int, answers: int) -> str:
+    rows = [
+        "| server | answers/s | p50 | p99 | statuses |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for r in (o.anchor, o.ours):
+        if r is not None:
+            statuses = ", ".join(f"{k}×{v}" for k, v in sorted(r.statuses.items())) + (
+                f", errors×{r.errors}" if r.errors else ""
+            )
+            rows.append(f"| {r.label} | {r.rate:.0f} | {r.p50 * 1000:.1f} ms | {r.p99 * 1000:.1f} ms | {statuses} |")
+    lines = [
+        f"{clients} concurrent clients, {answers} answers with distinct codes, loopback, "
+        f"{os.cpu_count()} cores; a sign-in process committed {o.check.signins} sign-ins meanwhile.",
+        "",
+        *rows,
+        "",
+    ]
+    if o.anchor is not None:
+        lines.append(
+            f"Ratios ours / bare route: throughput {o.ours.rate / o.anchor.rate:.2f}, "
+            f"p99 {o.ours.p99 / o.anchor.p99:.2f}."
+        )
+    c = o.check
+    lines.append(
+        f"Store afterwards: {c.stored} answers; lost {len(c.lost)}, duplicated {len(c.duplicated)}, "
+        f"wrong {len(c.wrong)}, codes left unused {c.unused_codes}."
+    )
+    rate_ok, p99_ok = o.ours.rate >= TARGET_RATE, o.ours.p99 <= TARGET_P99
+    lines.append(
+        f"Targets: >= {TARGET_RATE:.0f} answers/s {'met' if rate_ok else 'MISSED'}; "
+        f"p99 <= {TARGET_P99 * 1000:.0f} ms {'met' if p99_ok else 'MISSED'}; "
+        f"correctness {'ok' if c.ok else 'FAILED'}."
+    )
+    return "\n".join(lines)
+
+
+def write_results(text: str) -> None:
+    """Replace this benchmark's section of ``bench/RESULTS.md`` (other sections are left as they are)."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    body = f"{SECTION}\n\n`python -m bench.feedback_load` ({time.strftime('%Y-%m-%d')}):\n\n{text}\n"
+    start = old.find(SECTION)
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + body
+    else:
+        end = old.find("\n## ", start + len(SECTION))
+        new = old[:start] + body + (old[end:] if end >= 0 else "")
+    RESULTS.write_text(new, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--serve"]:
+        serve(argv[1], Path(argv[2]), int(argv[3]))
+        return 0
+    if argv[:1] == ["--sign-in"]:
+        sign_in_loop(Path(argv[1]), Path(argv[2]), float(argv[3]), float(argv[4]))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m bench.feedback_load", description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--answers", type=int, default=2000)
+    parser.add_argument("--quick", action="store_true", help="20 clients, 400 answers")
+    parser.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument(
+        "--signin-rate", type=float, default=0.0, help="sign-ins per second (default 0: back to back, the worst case)"
+    )
+    parser.add_argument("--no-signin", action="store_true", help="without the sign-in process (for profiling)")
+    parser.add_argument("--no-anchor", action="store_true", help="without the bare route (for profiling)")
+    args = parser.parse_args(argv)
+    clients, answers = (20, 400) if args.quick else (args.clients, args.answers)
+    outcome = run_load(
+        clients, answers, anchor=not args.no_anchor, signin=not args.no_signin, signin_rate=args.signin_rate
+    )
+    text = report(outcome, clients, answers)
+    print(text)
+    if not (args.no_results or args.quick or args.no_signin or args.no_anchor):
+        write_results(text)
+    met = outcome.check.ok and outcome.ours.rate >= TARGET_RATE and outcome.ours.p99 <= TARGET_P99
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
