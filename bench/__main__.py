@@ -1,13 +1,26 @@
-"""``python -m bench``: every benchmark of the store, one after another (``--quick``: fewer samples)."""
+"""``python -m bench``: every benchmark in ``bench/``, one after another (``--quick``: fewer samples).
+
+A benchmark is any module here with ``main(argv) -> int`` (0: its targets were met), except the data generator.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import pkgutil
 import sys
+from pathlib import Path
 
-#: Benchmark modules run by ``python -m bench``; each has ``main(argv) -> int``.
-BENCHES = ("bench.signin_commit", "bench.open_store")
+NOT_BENCHES = {"scale", "__main__"}
+
+
+def benches() -> list[str]:
+    found = []
+    for info in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        if info.name in NOT_BENCHES or info.ispkg:
+            continue
+        found.append(f"bench.{info.name}")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,9 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer samples")
     args = parser.parse_args(argv)
     failed = []
-    for name in BENCHES:
+    for name in benches():
+        module = importlib.import_module(name)
+        if not callable(getattr(module, "main", None)):
+            continue
         print(f"== {name}", flush=True)
-        code = importlib.import_module(name).main(["--quick"] if args.quick else [])
+        code = module.main(["--quick"] if args.quick else [])
         if code != 0:
             failed.append(name)
         print(flush=True)

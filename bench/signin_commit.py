@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -66,27 +67,41 @@ def _timed(op: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def bench_store(data: ScaleData, n: int, n_pin: int, work: Path) -> list[Figure]:
+def _open_copy(data: ScaleData, work: Path) -> Campaign:
     link_copy(data, work)
-    clock = FixedClock(ANCHOR + timedelta(minutes=1))
-    c = open_campaign(work, actor="kiosk", clock=clock)
+    c = open_campaign(work, actor="kiosk", clock=FixedClock(ANCHOR + timedelta(minutes=1)))
     with c.store.transaction():
         c.repos.settings.put(replace(c.settings, require_pin=False))
-    sid = data.today_session
-    codes = _codes(data, c, n + n_pin + 5)
-    for code in codes[:5]:  # warm-up: snapshots of core and sessions, imports
-        sign_in(c, sid, code, None)
-    samples = [_timed(lambda code=code: sign_in(c, sid, code, None)) for code in codes[5 : 5 + n]]  # type: ignore[misc]
-    with c.store.transaction():
-        c.repos.settings.put(replace(c.settings, require_pin=True))
-    with_pin = [_timed(lambda code=code: sign_in(c, sid, code, PIN)) for code in codes[5 + n :]]  # type: ignore[misc]
-    signed = len(c.repos.attendance.for_session(sid))
-    if signed != len(codes):
-        raise RuntimeError(f"expected {len(codes)} sign-ins, found {signed}")
-    return [
-        Figure(data.scale.name, "chuangyou store", samples, "sign_in, require_pin off"),
-        Figure(data.scale.name, "chuangyou + PIN", with_pin, "sign_in incl. scrypt PIN check"),
-    ]
+    return c
+
+
+def bench_store(scales: list[ScaleData], n: int, n_pin: int, work: Path) -> list[Figure]:
+    """Our sign-ins at every scale, alternating between the scales so that each sees the same machine load."""
+    campaigns = [_open_copy(data, work / data.scale.name) for data in scales]
+    codes = [_codes(data, c, n + n_pin + 5) for data, c in zip(scales, campaigns, strict=True)]
+    samples: list[list[float]] = [[] for _ in scales]
+    with_pin: list[list[float]] = [[] for _ in scales]
+    for i in range(n + n_pin + 5):
+        if i == n + 5:
+            for c in campaigns:
+                with c.store.transaction():
+                    c.repos.settings.put(replace(c.settings, require_pin=True))
+        for k, (data, c) in enumerate(zip(scales, campaigns, strict=True)):
+            code, sid = codes[k][i], data.today_session
+            if i < 5:  # warm-up: snapshots of core and sessions, imports
+                sign_in(c, sid, code, None)
+            elif i < n + 5:
+                samples[k].append(_timed(lambda: sign_in(c, sid, code, None)))  # noqa: B023 - called at once
+            else:
+                with_pin[k].append(_timed(lambda: sign_in(c, sid, code, PIN)))  # noqa: B023 - called at once
+    out = []
+    for k, (data, c) in enumerate(zip(scales, campaigns, strict=True)):
+        signed = len(c.repos.attendance.for_session(data.today_session))
+        if signed != len(codes[k]):
+            raise RuntimeError(f"expected {len(codes[k])} sign-ins, found {signed}")
+        out.append(Figure(data.scale.name, "chuangyou store", samples[k], "sign_in, require_pin off"))
+        out.append(Figure(data.scale.name, "chuangyou + PIN", with_pin[k], "sign_in incl. scrypt PIN check"))
+    return out
 
 
 def _attendance_doc(sid: int, code: str) -> dict[str, object]:
@@ -153,22 +168,35 @@ def bench_sqlite(data: ScaleData, codes: list[str], work: Path) -> Figure:
     return Figure(data.scale.name, "SQLite", samples, f"journal_mode={mode}, synchronous=FULL")
 
 
+def conditions() -> str:
+    """The machine's load, printed beside the figures: latency percentiles on a shared machine depend on it."""
+    one, five, fifteen = os.getloadavg()
+    parts = [f"load {one:.1f} {five:.1f} {fifteen:.1f}"]
+    for kind in ("cpu", "io"):
+        try:
+            first = Path(f"/proc/pressure/{kind}").read_text(encoding="ascii").split("\n")[0]
+            parts.append(f"{kind} pressure {first.split()[1].split('=')[1]}%")
+        except (OSError, IndexError):
+            continue
+    return ", ".join(parts)
+
+
 def run(*, quick: bool = False, log: Callable[[str], None] = print) -> list[Figure]:
+    n, n_pin, n_tiny = (60, 10, 2) if quick else (150, 20, 3)
+    scales = [ensure(name, log=log) for name in ("typical", "stress")]
+    DATA_ROOT.mkdir(parents=True, exist_ok=True)
     figures: list[Figure] = []
-    plan = {"typical": (150, 20, 20), "stress": (150, 20, 3)}
-    if quick:
-        plan = {"typical": (60, 10, 5), "stress": (60, 10, 2)}
-    for name, (n, n_pin, n_tiny) in plan.items():
-        data = ensure(name, log=log)
-        DATA_ROOT.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=DATA_ROOT, prefix="run-") as tmp:
-            work = Path(tmp)
-            ours = bench_store(data, n, n_pin, work / "store")
-            figures.extend(ours)
-            codes = _codes(data, open_campaign(work / "store", actor="bench"), n + n_pin + 5)
-            # The anchors sign in members ours did not (their own copies of the data have none signed in).
-            figures.append(bench_sqlite(data, codes[: n + 3], work))
-            figures.append(bench_tinydb(data, codes[:n_tiny], work))
+    with tempfile.TemporaryDirectory(dir=DATA_ROOT, prefix="run-") as tmp:
+        work = Path(tmp)
+        log(f"machine before: {conditions()}")
+        figures.extend(bench_store(scales, n, n_pin, work / "ours"))
+        log(f"machine after ours: {conditions()}")
+        for data in scales:
+            # The anchors sign in the same members (their own copies of the data have none signed in yet).
+            codes = _codes(data, open_campaign(work / "ours" / data.scale.name, actor="bench"), n + 3)
+            figures.append(bench_sqlite(data, codes, work))
+            figures.append(bench_tinydb(data, codes[: n_tiny if data.scale.name == "stress" else 20], work))
+        log(f"machine after anchors: {conditions()}")
     return figures
 
 
