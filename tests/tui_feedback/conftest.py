@@ -74,8 +74,8 @@ def answer_on(c: Campaign, clock: FixedClock, day: date, member: str, answers: I
     clock.set(datetime.combine(day, time(9, 0), tzinfo=before.tzinfo))
     try:
         issued = feedback.issue_batch(c, member, len(answers), expires=date(2027, 12, 31))
-        for code, (option, comment) in zip(issued.codes, answers, strict=True):
-            feedback.answer(c, code, option, comment)
+        requests = [feedback.AnswerRequest(k, o, text) for k, (o, text) in zip(issued.codes, answers, strict=True)]
+        assert feedback.answer_many(c, requests) == [None] * len(requests)
     finally:
         clock.set(before)
 

@@ -84,9 +84,7 @@ async def test_secretary_issues_a_batch_from_the_menu(secretary: Campaign, make_
     assert [(e.actor, e.detail["batch"], e.detail["count"]) for e in issued] == [("secretary", batch.id, 12)]
 
 
-async def test_bad_input_shows_the_catalog_message_and_changes_nothing(
-    secretary: Campaign, make_app: MakeApp
-) -> None:
+async def test_bad_input_shows_the_catalog_message_and_changes_nothing(secretary: Campaign, make_app: MakeApp) -> None:
     c = secretary
     roster.edit_member(c, "T004", active=False)  # 王小梅 left: no slips for her
     cases = [
@@ -186,22 +184,3 @@ async def test_an_expired_batch_is_not_printed(secretary: Campaign, make_app: Ma
         assert str(status.render()) == t("printing.batch_expired", batch=issued.batch.id, expires=TODAY.isoformat())
         assert status.has_class("-problem")
     assert not (Path(c.store.root) / "exports" / f"feedback-{issued.batch.id}.pdf").exists()
-
-
-async def test_without_public_url_the_secretary_is_told_what_to_set(
-    secretary: Campaign, make_app: MakeApp
-) -> None:
-    app = make_app(secretary)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_feedback(pilot)
-        warning = app.screen.query_one("#feedback-warning", Static)
-        assert warning.display
-        assert str(warning.render()) == t("admin_feedback.public_url_missing")
-        assert "settings set public_url" in str(warning.render())
-
-
-async def test_with_public_url_there_is_no_warning(lan: Campaign, make_app: MakeApp) -> None:
-    app = make_app(lan)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_feedback(pilot)
-        assert not app.screen.query_one("#feedback-warning", Static).display
