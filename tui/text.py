@@ -63,6 +63,12 @@ def fit(text: str, width: int | None) -> str:
     return "".join(out) + ELLIPSIS
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` fitted to ``width`` cells and padded with spaces to exactly ``width`` (so CJK columns line up)."""
+    shown = fit(text, width)
+    return shown + " " * max(width - cell_len(shown), 0)
+
+
 def member_name(member: Member, *, max_width: int | None = None) -> str:
     """How a member's name is written everywhere: the name as recorded, on one line, cut to ``max_width`` cells."""
     return fit(member.name, max_width)

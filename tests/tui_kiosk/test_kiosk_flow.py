@@ -8,17 +8,19 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from campaign.clock import FixedClock
 from campaign.context import Campaign
 from campaign.roster import add_member, add_school
 from storage.records import AttendanceStatus, SignInMethod, StudySession
 from tests.conftest import NOW
-from tui.screens.kiosk_find import NAME_WIDTH, KioskFind
+from tui.screens.kiosk_find import KioskFind
 from tui.screens.kiosk_home import KioskHome
 from tui.screens.kiosk_pin import KioskPin
 from tui.screens.kiosk_result import KioskResult
+from tui.text import fit
+from tui.widgets.member_list import NAME_WIDTH, MemberList
 
 from .conftest import SIZE, FakeMonotonic, MakeApp, screen_text, settle
 
@@ -253,18 +255,19 @@ async def test_markup_in_names_is_shown_literally_and_clicks_do_nothing(
         text = screen_text(app)
         for name in MARKUP_NAMES.values():
             assert name in text
-        table = app.screen.query_one(DataTable)
-        # Click every result row's name cell: none may run an action (quit) or crash.
-        for row in range(table.row_count):
-            await pilot.click(DataTable, offset=(3, row + 1))
+        results = app.screen.query_one(MemberList)
+        assert len(results.members) == len(MARKUP_NAMES)
+        # Click every result row: none may run an injected action (quit) or crash; each opens the PIN step.
+        for row in range(len(MARKUP_NAMES)):
+            await pilot.click(MemberList, offset=(3, row + 1))
             await settle(pilot)
             assert app.is_running and app.return_code is None
-            if isinstance(app.screen, KioskPin):
-                await pilot.click("#pin-name", offset=(2, 0))
-                await settle(pilot)
-                assert app.is_running and app.screen.member.name in screen_text(app)
-                await pilot.press("escape")
-                await settle(pilot)
+            assert isinstance(app.screen, KioskPin)
+            await pilot.click("#pin-name", offset=(2, 0))
+            await settle(pilot)
+            assert app.is_running and app.screen.member.name in screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
         # Sign in the one whose name is an injected quit action, and see the name on the result screen.
         app.go_home()
         await find_and_pick(pilot, "M002")
@@ -285,9 +288,8 @@ async def test_a_200_character_name(roster: Campaign, open_session: StudySession
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press(*"L200")
-        table = app.screen.query_one(DataTable)
-        name_cell = table.get_row("L200")[0]
-        assert name_cell.plain.endswith("…") and name_cell.cell_len <= NAME_WIDTH
+        shown_in_list = fit(long_name, NAME_WIDTH)
+        assert shown_in_list.endswith("…") and shown_in_list in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskPin)
@@ -306,7 +308,7 @@ async def test_empty_roster(campaign: Campaign, make_app: MakeApp) -> None:
         assert "暂无安排的学习会" in screen_text(app)
         await pilot.press(*"wxm")
         assert "没有找到“wxm”" in screen_text(app)
-        assert not app.screen.query_one(DataTable).display
+        assert not app.screen.query_one(MemberList).display
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskResult) and "名单中没有编号 wxm" in screen_text(app)
@@ -352,15 +354,17 @@ async def test_results_update_as_you_type(roster: Campaign, make_app: MakeApp) -
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("w")
-        table = app.screen.query_one(DataTable)
-        assert table.row_count == 2  # 王晓明, 王小梅
+        results = app.screen.query_one(MemberList)
+        assert [m.code for m in results.members] == ["T004", "T001"]  # 王小梅, 王晓明
         await pilot.press("a", "n", "g", "x", "i", "a", "o", "m", "i", "n")
-        assert [str(k.value) for k in table.rows] == ["T001"]
+        assert [m.code for m in results.members] == ["T001"]
         await pilot.press("backspace", "backspace", "backspace", "backspace")
-        assert table.row_count == 2
+        assert len(results.members) == 2
+        await pilot.press("down")
+        assert results.chosen is not None and results.chosen.code == "T001"
         for _ in range(12):
             await pilot.press("backspace")
-        assert table.row_count == 0 and "请输入姓名拼音首字母" in screen_text(app)
+        assert results.members == [] and "请输入姓名拼音首字母" in screen_text(app)
         await pilot.press("escape")
         assert isinstance(app.screen, KioskHome)
 
@@ -371,8 +375,7 @@ async def test_search_by_characters(roster: Campaign, make_app: MakeApp) -> None
         await settle(pilot)
         app.push_screen(KioskFind("张"))
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
-        assert [str(k.value) for k in table.rows] == ["T003"]
+        assert [m.code for m in app.screen.query_one(MemberList).members] == ["T003"]
 
 
 async def test_roster_changes_show_after_coming_home(roster: Campaign, make_app: MakeApp) -> None:

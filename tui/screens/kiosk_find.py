@@ -15,24 +15,26 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from campaign.i18n import t
 from campaign.roster import find_members
 from storage.records import Member, SignInMethod
 from tui.kiosk import Outcome, OutcomeKind
-from tui.text import cell, literal, member_name, message, one_line
+from tui.text import literal, message, one_line
+from tui.widgets.member_list import MemberList
 
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
 
 #: A scanner types faster than this between characters; people do not.
 SCAN_GAP_S = 0.05
-#: How many people a search shows at most.
+#: How many people a search shows at most (fewer when the terminal is short).
 RESULT_LIMIT = 20
-#: Widths (terminal cells) of the name and school columns; a longer name ends in "…" here, whole on the PIN screen.
-NAME_WIDTH = 28
-SCHOOL_WIDTH = 20
+
+
+def headings() -> tuple[str, str, str]:
+    return (t("kiosk.col_name"), t("kiosk.col_school"), t("kiosk.col_code"))
 
 
 class KioskFind(Screen[None]):
@@ -68,17 +70,13 @@ class KioskFind(Screen[None]):
                 select_on_focus=False,
             )
             yield Static(id="find-status")
-            yield DataTable(id="results", cursor_type="row", zebra_stripes=True, show_cursor=True)
+            yield MemberList(headings(), id="results")
             yield Static(message("kiosk.find_hint"), id="find-hint")
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
         field.cursor_blink = self.kiosk.cursor_blink
         field.cursor_position = len(self.initial)
-        table = self.query_one(DataTable)
-        table.add_column(cell(t("kiosk.col_name")), key="name")
-        table.add_column(cell(t("kiosk.col_school")), key="school")
-        table.add_column(cell(t("kiosk.col_code")), key="code")
         self.search(field.value)
 
     def roster_ready(self) -> None:
@@ -96,18 +94,9 @@ class KioskFind(Screen[None]):
         """Show the members matching ``typed`` (in memory: the roster was loaded when the kiosk came home)."""
         roster = self.kiosk.roster
         status = self.query_one("#find-status", Static)
-        table = self.query_one(DataTable)
-        if not table.columns:
-            return  # not mounted yet: on_mount searches for whatever was typed by then
-        self.results = find_members(roster, typed, limit=RESULT_LIMIT) if roster is not None and typed else []
-        table.clear()
-        for m in self.results:
-            table.add_row(
-                cell(member_name(m, max_width=NAME_WIDTH)),
-                cell(m.school, max_width=SCHOOL_WIDTH),
-                cell(m.code, max_width=16),
-                key=m.code,
-            )
+        results = self.query_one(MemberList)
+        self.results = find_members(roster, typed, limit=self.result_limit()) if roster is not None and typed else []
+        results.show(self.results)
         if not typed.strip():
             status.update(message("kiosk.find_start"))
         elif roster is None:
@@ -116,7 +105,11 @@ class KioskFind(Screen[None]):
             status.update(message("kiosk.find_none", "bold $warning", typed=one_line(typed.strip())))
         else:
             status.update(message("kiosk.find_count", count=len(self.results)))
-        table.display = bool(self.results)
+
+    def result_limit(self) -> int:
+        # Only as many as the screen shows: the best matches come first, and a hidden highlight helps nobody.
+        free = self.size.height - 9 if self.is_mounted and self.size.height else RESULT_LIMIT
+        return max(3, min(RESULT_LIMIT, free))
 
     def on_key(self, event: Key) -> None:
         # Keys that reach the screen missed the search field: typed before it took focus (a scanner is that fast)
@@ -138,9 +131,7 @@ class KioskFind(Screen[None]):
         field.insert_text_at_cursor(text)
 
     def action_move(self, by: int) -> None:
-        table = self.query_one(DataTable)
-        if self.results:
-            table.move_cursor(row=max(0, min(len(self.results) - 1, table.cursor_row + by)))
+        self.query_one(MemberList).move(by)
 
     # -- choosing ------------------------------------------------------------------------------------------------
 
@@ -160,19 +151,16 @@ class KioskFind(Screen[None]):
         if exact is not None:
             how = SignInMethod.SCAN if self.typed_like_a_scanner(text) else SignInMethod.KIOSK
             self.choose(exact, how)
-        elif self.results:
-            self.choose(self.results[self.query_one(DataTable).cursor_row], SignInMethod.KIOSK)
+        elif (member := self.query_one(MemberList).chosen) is not None:
+            self.choose(member, SignInMethod.KIOSK)
         else:
             from tui.screens.kiosk_result import KioskResult
 
             self.app.push_screen(KioskResult(Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=text))))
 
-    @on(DataTable.RowSelected, "#results")
-    def row_selected(self, event: DataTable.RowSelected) -> None:
-        code = event.row_key.value
-        member = next((m for m in self.results if m.code == code), None)
-        if member is not None:
-            self.choose(member, SignInMethod.KIOSK)
+    @on(MemberList.Chosen, "#results")
+    def clicked(self, event: MemberList.Chosen) -> None:
+        self.choose(event.member, SignInMethod.KIOSK)
 
     def choose(self, member: Member, how: SignInMethod) -> None:
         from tui.screens.kiosk_pin import KioskPin
