@@ -166,14 +166,14 @@ def batch_slips(c: Campaign, batch_id: str) -> tuple[FeedbackBatch, Member | Non
     return batch, c.repos.members.get(batch.member), tokens
 
 
-def _usable_token(c: Campaign, text: str) -> FeedbackToken:
+def _usable_token(c: Campaign, text: str, day: date | None = None) -> FeedbackToken:
     code = normalize_code(text)
     token = c.repos.tokens.get(code) if code else None
     if token is None:
         raise Refused("feedback.unknown_code")
     if token.used_at is not None:
         raise Refused("feedback.used_code")
-    if today(c) > token.expires:
+    if (day or today(c)) > token.expires:
         raise Refused("feedback.expired_code", expires=token.expires.isoformat())
     return token
 
@@ -255,18 +255,21 @@ def answer_many(c: Campaign, requests: Sequence[AnswerRequest]) -> list[Refused 
         used_at = datetime.combine(day, time(0), tzinfo=now.tzinfo)
         used: set[str] = set()
         answers: list[Feedback] = []
+        schools: dict[str, str] = {}
         for i, code, option, text in valid:
             try:
                 if code in used:
                     raise Refused("feedback.used_code")
-                token = _usable_token(c, code)
+                token = _usable_token(c, code, day)
             except Refused as exc:
                 outcomes[i] = exc
                 continue
-            member = c.repos.members.get(token.member)
+            if token.member not in schools:
+                member = c.repos.members.get(token.member)
+                schools[token.member] = member.school if member else ""
             c.repos.tokens.mark_used(code, used_at)
             used.add(code)
-            answers.append(Feedback(token.member, member.school if member else "", option, day, text))
+            answers.append(Feedback(token.member, schools[token.member], option, day, text))
         if answers:
             c.repos.feedback.add_many(answers)
     return outcomes
