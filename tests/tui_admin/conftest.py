@@ -53,8 +53,11 @@ async def type_text(pilot: Pilot[int], text: str) -> None:
 
 
 async def log_in(pilot: Pilot[int]) -> None:
+    """Give the passphrase the app asks for at start (typed as a paste: key-by-key typing is tested once)."""
     await settle(pilot)
-    await type_text(pilot, PASSPHRASE)
+    field = pilot.app.focused
+    assert isinstance(field, Input) and field.password, field
+    field.value = PASSPHRASE
     await pilot.press("enter")
     await settle(pilot)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, ProgressBar, Static
 
 from campaign import study_sessions as ss
@@ -29,15 +30,17 @@ def hostile_roster(c: Campaign) -> None:
         add_member(c, f"H{i}", name, "[red]学校[/]", pin="1234")
 
 
-async def click_every_cell(pilot: object, table: DataTable[object]) -> None:
-    from textual.pilot import Pilot
+def shown_lines(table: DataTable[object]) -> list[str]:
+    """The table as drawn on the terminal, line by line."""
+    return [table.render_line(y).text for y in range(table.size.height)]
 
-    assert isinstance(pilot, Pilot)
+
+async def click_across_row(pilot: Pilot[int], table: DataTable[object], key: str) -> None:
+    """Click every position of the first 40 cells of row ``key``: a parsed ``@click`` there would run its action."""
     region = table.region
-    # The name and school columns, where an injected @click would sit: the first cells of each row.
-    for y in range(region.y + 1, region.y + min(region.height, table.row_count + 1)):
-        for x in (region.x + 2, region.x + 6, region.x + 20, region.x + 40):
-            await pilot.click(offset=(x, y))
+    y = region.y + 1 + table.get_row_index(key) - round(table.scroll_y)  # 1: the header row
+    for x in range(region.x, region.x + min(region.width, 40)):
+        await pilot.click(offset=(x, y))
     await pilot.pause()
 
 
@@ -64,8 +67,10 @@ async def test_markup_in_names_is_shown_literally_and_clicking_it_does_nothing(
         assert isinstance(app.screen, RosterScreen)
         names = [r[1] for r in table_text(app, "#roster-table")]
         assert set(MARKUP) <= set(names)
+        drawn = "\n".join(shown_lines(app.screen.query_one("#roster-table", DataTable)))
+        assert all(name in drawn for name in MARKUP)
         assert any(n.startswith("很" * 10) and n.endswith("…") for n in names)  # cut to the column, not wrapped
-        await click_every_cell(pilot, app.screen.query_one("#roster-table", DataTable))
+        await click_across_row(pilot, app.screen.query_one("#roster-table", DataTable), "H1")
         assert app.is_running and isinstance(app.screen, RosterScreen)
         await pilot.press("escape")
         await pilot.press("l")
@@ -74,8 +79,10 @@ async def test_markup_in_names_is_shown_literally_and_clicking_it_does_nothing(
         assert "[@click=app.quit]学习[/]" in static_text(app, "#live-title")
         live_names = [r[0] for r in table_text(app, "#live-table")]
         assert set(MARKUP) <= set(live_names)
+        drawn = "\n".join(shown_lines(app.screen.query_one("#live-table", DataTable)))
+        assert all(name in drawn for name in MARKUP) and "[red]学校[/]" in drawn
         assert {r[1] for r in table_text(app, "#live-table")} == {"[red]学校[/]"}
-        await click_every_cell(pilot, app.screen.query_one("#live-table", DataTable))
+        await click_across_row(pilot, app.screen.query_one("#live-table", DataTable), "H1")
         await pilot.click("#live-title")
         assert app.is_running and isinstance(app.screen, LiveAttendance)
 
@@ -154,7 +161,7 @@ async def test_import_screen_previews_problems_and_imports_a_gbk_file(
         assert "已从 good.csv 导入 2 名党员" in static_text(app, "#import-summary")
         bar = app.screen.query_one("#import-progress", ProgressBar)
         assert bar.display and bar.percentage == 1
-        await click_every_cell(pilot, app.screen.query_one("#import-table", DataTable))
+        await click_across_row(pilot, app.screen.query_one("#import-table", DataTable), "T10")
         assert app.is_running
     imported = secured.repos.members.get("T10")
     assert imported is not None and imported.name == "[@click=app.quit]欧阳[/]"
