@@ -128,8 +128,11 @@ class FeedbackScreen(FeedbackBase):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "print":
-            return self.can_print
+        if action == "print" and not self.can_print:
+            return False
+        # Shown but greyed out until there is a batch to act on.
+        if action in ("sheet", "print", "show_qr") and not self.rows:
+            return None
         return True
 
     def on_screen_resume(self) -> None:
@@ -156,6 +159,7 @@ class FeedbackScreen(FeedbackBase):
             self.select_next = None
         if not self.rows:
             self.say(t("admin_feedback.no_batches"))
+        self.refresh_bindings()
 
     def today(self) -> date:
         return feedback.today(self.campaign)

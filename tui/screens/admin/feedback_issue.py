@@ -50,7 +50,7 @@ def find_teacher(members: list[Member], typed: str) -> Member:
     if not found:
         raise Refused("feedback.unknown_member", code=typed.strip())
     if len(found) > 1:
-        names = "、".join(f"{m.name} {m.code}" for m in found[:MAX_LISTED])
+        names = t("admin_feedback.name_separator").join(f"{m.name} {m.code}" for m in found[:MAX_LISTED])
         raise Refused("admin_feedback.member_ambiguous", typed=typed.strip(), names=names)
     return found[0]
 
