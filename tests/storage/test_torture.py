@@ -26,22 +26,28 @@ from storage.check import check_store
 from .workers import NOW, SCHOOL, read_acks, torture_plan, torture_worker
 
 WORKERS = 4
-DISTINCT = 265
-COLLIDING = 50
+SESSIONS = 14
+#: Each worker signs its own members in to every session: 19 x 14 = 266 distinct sign-ins per worker.
+OWN_MEMBERS = 19
+#: Every worker tries to sign these members in to the first sessions: 10 x 5 = 50 colliding sign-ins.
+SHARED_MEMBERS = 10
+SHARED_SESSIONS = 5
 MEMBERS = 75
 PLEDGES = 75
 AUDITS = 75
 
 
-def _prepare(data_dir: Path, codes: list[str]) -> tuple[Campaign, int]:
+def _prepare(data_dir: Path, codes: list[str]) -> tuple[Campaign, list[int]]:
     c = open_campaign(data_dir, actor="secretary", clock=FixedClock(NOW))
     add_school(c, SCHOOL)
     with c.store.transaction():
         c.repos.settings.put(replace(c.settings, require_pin=False))
         c.repos.members.add_many([new_member(code, "张伟", SCHOOL) for code in codes])
-    session = create_session(c, "集中学习", parse_local(c, "2026-11-27 08:00"), parse_local(c, "2026-11-27 09:30"))
-    open_now(c, session.id)
-    return c, session.id
+    ids = []
+    for i in range(SESSIONS):
+        start, end = parse_local(c, "2026-11-27 08:00"), parse_local(c, "2026-11-27 09:30")
+        ids.append(open_now(c, create_session(c, f"集中学习 {i + 1}", start, end).id).id)
+    return c, ids
 
 
 def _all_docs(c: Campaign, prefix: str, table: str) -> list[dict[str, object]]:
@@ -51,16 +57,19 @@ def _all_docs(c: Campaign, prefix: str, table: str) -> list[dict[str, object]]:
 
 def test_four_processes_write_at_once_and_every_acknowledged_write_is_there_once(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    codes = [f"D{w}-{i:04d}" for w in range(WORKERS) for i in range(DISTINCT)] + [f"C{i:03d}" for i in range(COLLIDING)]
-    c, session_id = _prepare(data_dir, codes)
+    own = {w: [f"D{w}-{i:02d}" for i in range(OWN_MEMBERS)] for w in range(WORKERS)}
+    shared = [f"C{i:02d}" for i in range(SHARED_MEMBERS)]
+    codes = [code for w in range(WORKERS) for code in own[w]] + shared
+    c, sessions = _prepare(data_dir, codes)
+    colliding = [f"{s}/{code}" for s in sessions[:SHARED_SESSIONS] for code in shared]
 
     ctx = multiprocessing.get_context("spawn")
     go = ctx.Barrier(WORKERS + 1)
     procs = []
     for w in range(WORKERS):
-        ops = torture_plan(w, DISTINCT, COLLIDING, MEMBERS, PLEDGES, AUDITS)
-        args = (str(data_dir), w, session_id, ops, str(tmp_path / f"acks{w}"), go)
-        procs.append(ctx.Process(target=torture_worker, args=args))
+        distinct = [f"{s}/{code}" for s in sessions for code in own[w]]
+        ops = torture_plan(w, distinct, colliding, MEMBERS, PLEDGES, AUDITS)
+        procs.append(ctx.Process(target=torture_worker, args=(str(data_dir), w, ops, str(tmp_path / f"acks{w}"), go)))
     for p in procs:
         p.start()
     go.wait(timeout=120)
@@ -69,7 +78,7 @@ def test_four_processes_write_at_once_and_every_acknowledged_write_is_there_once
     assert [p.exitcode for p in procs] == [0] * WORKERS
 
     acks = [line for w in range(WORKERS) for line in read_acks(tmp_path / f"acks{w}")]
-    per_worker = DISTINCT + COLLIDING + MEMBERS + PLEDGES + AUDITS
+    per_worker = SESSIONS * OWN_MEMBERS + len(colliding) + MEMBERS + PLEDGES + AUDITS
     assert len(acks) == WORKERS * per_worker  # every write was answered
     committed = [a for a in acks if not a.startswith("already:")]
     assert len(committed) >= 2000
@@ -77,16 +86,15 @@ def test_four_processes_write_at_once_and_every_acknowledged_write_is_there_once
     c = open_campaign(data_dir, actor="secretary", clock=FixedClock(NOW))
     assert check_store(c.store) == []
 
-    # Sign-ins: one record per member, exactly the acknowledged ones.
-    attendance = [a.member for a in c.repos.attendance.for_session(session_id)]
+    # Sign-ins: one record per member and session, exactly the acknowledged ones.
+    attendance = [f"{s}/{a.member}" for s in sessions for a in c.repos.attendance.for_session(s)]
     assert len(attendance) == len(set(attendance))
     signed = [a.split(":", 1)[1] for a in acks if a.startswith("signin:")]
     assert Counter(signed) == Counter(attendance)
-    # Colliding sign-ins: each member "signed in" once, "already signed in" for the other three workers.
-    for i in range(COLLIDING):
-        code = f"C{i:03d}"
-        assert signed.count(code) == 1
-        assert acks.count(f"already:{code}") == WORKERS - 1
+    # Colliding sign-ins: each "signed in" once, "already signed in" for the other three workers.
+    for key in colliding:
+        assert signed.count(key) == 1
+        assert acks.count(f"already:{key}") == WORKERS - 1
 
     # Members added concurrently: each once.
     member_codes = Counter(str(d["code"]) for d in _all_docs(c, "core", "members"))

@@ -39,10 +39,12 @@ def read_acks(path: Path) -> list[str]:
     return [line for line in text.split("\n")[:-1] if line]
 
 
-def torture_plan(worker: int, distinct: int, colliding: int, members: int, pledges: int, audits: int) -> list[str]:
-    """The shuffled list of writes one torture worker makes (same for every run with the same arguments)."""
-    ops = [f"signin:D{worker}-{i:04d}" for i in range(distinct)]
-    ops += [f"signin:C{i:03d}" for i in range(colliding)]
+def torture_plan(
+    worker: int, distinct: list[str], colliding: list[str], members: int, pledges: int, audits: int
+) -> list[str]:
+    """The shuffled list of writes one torture worker makes. A sign-in is ``signin:<session>/<member>``: the
+    ``distinct`` ones only this worker makes, the ``colliding`` ones every worker makes."""
+    ops = [f"signin:{key}" for key in distinct + colliding]
     ops += [f"member:N{worker}-{i:04d}" for i in range(members)]
     ops += [f"pledge:w{worker}-{i:04d}" for i in range(pledges)]
     ops += [f"audit:w{worker}-{i:04d}" for i in range(audits)]
@@ -50,7 +52,7 @@ def torture_plan(worker: int, distinct: int, colliding: int, members: int, pledg
     return ops
 
 
-def torture_worker(data_dir: str, worker: int, session_id: int, ops: list[str], ack_path: str, go: object) -> None:
+def torture_worker(data_dir: str, worker: int, ops: list[str], ack_path: str, go: object) -> None:
     """Run ``ops`` through the campaign services (the ones the CLI calls); ack each committed write."""
     from datetime import date
 
@@ -67,8 +69,9 @@ def torture_worker(data_dir: str, worker: int, session_id: int, ops: list[str], 
     for op in ops:
         kind, _, key = op.partition(":")
         if kind == "signin":
+            session_id, _, code = key.partition("/")
             try:
-                sign_in(c, session_id, key, None, how=SignInMethod.SCRIPT)
+                sign_in(c, int(session_id), code, None, how=SignInMethod.SCRIPT)
                 acks.ack(f"signin:{key}")
             except Refused as exc:
                 if exc.key != "signin.already":
@@ -82,7 +85,7 @@ def torture_worker(data_dir: str, worker: int, session_id: int, ops: list[str], 
                 stored = c.repos.pledges.add(
                     Pledge(
                         id="",
-                        member=f"D{worker}-0000",
+                        member=f"D{worker}-00",
                         category=PledgeCategory.SERVICE,
                         text=key,
                         target="家访 4 户/月",
