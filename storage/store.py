@@ -17,18 +17,21 @@ changes, so a process always sees other processes' committed writes without re-p
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
+
+if TYPE_CHECKING:
+    import asyncio
 
 from . import journal
 from .atomic import TMP_SUFFIX, atomic_write, replace_durably, write_temp
@@ -324,10 +327,16 @@ class Store:
 
 
 def _current_task() -> asyncio.Task[Any] | None:
+    # asyncio is looked up, not imported: a process that never imported it (a CLI command) has no running task,
+    # and need not pay ~40 ms at start to import it.
+    aio = sys.modules.get("asyncio")
+    if aio is None:
+        return None
     try:
-        return asyncio.current_task()
+        task: asyncio.Task[Any] | None = aio.current_task()
     except RuntimeError:
         return None
+    return task
 
 
 __all__ = ["TMP_SUFFIX", "Data", "Store", "Transaction", "encode"]
