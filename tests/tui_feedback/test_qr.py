@@ -43,16 +43,18 @@ def widget_text(widget: QrCode) -> str:
 
 async def test_the_code_on_screen_decodes_to_the_slip_url(lan: Campaign, make_app: MakeApp, tmp_path: Path) -> None:
     c = lan
-    issued = feedback.issue_batch(c, "T001", 3, class_label="初二（3）班")
-    first, second, third = sorted(issued.codes)
+    issued = feedback.issue_batch(c, "T001", 4, class_label="初二（3）班")
+    first, second, third, fourth = sorted(issued.codes)
     app = make_app(c)
     async with app.run_test(size=SIZE) as pilot:
         await open_feedback(pilot)
         assert not app.screen.query_one("#feedback-warning", Static).display
         await pilot.press("c")
         await settle(pilot)
-        assert isinstance(app.screen, SlipQrScreen)
-        assert app.screen.query_one(QrCode).showing_code()
+        screen = app.screen
+        assert isinstance(screen, SlipQrScreen)
+        qr = screen.query_one(QrCode)
+        assert qr.showing_code()
         assert decoded(app, tmp_path, "first") == [slip_url(c, first)] == [f"{PUBLIC_URL}/f/{first}"]
         text = side_text(app)
         assert "王晓明" in text and "初二（3）班" in text and feedback.display_code(first) in text
@@ -66,12 +68,21 @@ async def test_the_code_on_screen_decodes_to_the_slip_url(lan: Campaign, make_ap
         app.theme = "textual-light"
         await pilot.pause()
         assert decoded(app, tmp_path, "third") == [slip_url(c, third)]
-        assert t("admin_feedback.qr_position", index=2, unused=2, expires=issued.batch.expires.isoformat()) in (
-            side_text(app)
-        )
+        expires = issued.batch.expires.isoformat()
+        assert t("admin_feedback.qr_position", index=2, unused=3, expires=expires) in side_text(app)
         await pilot.press("b")
         await settle(pilot)
         assert decoded(app, tmp_path, "back") == [slip_url(c, first)]
+
+        # Two quick presses move two slips, even before the store has been read again.
+        await pilot.press("n", "n")
+        await settle(pilot)
+        assert (qr.data, qr.caption) == (slip_url(c, fourth), feedback.display_code(fourth))
+        # The slip on screen is answered: the periodic check moves on by itself (wrapping to the first).
+        feedback.answer(c, fourth, "basically")
+        screen.check_answered()
+        await settle(pilot)
+        assert qr.data == slip_url(c, first)
 
 
 async def test_without_public_url_the_secretary_is_told_what_to_set(secretary: Campaign, make_app: MakeApp) -> None:

@@ -4,8 +4,10 @@ The code is the slip's URL (:func:`campaign.urls.slip_url`), drawn by :class:`~t
 modules on white whatever the theme, quiet zone included, with the address and the grouped code as text when
 the terminal is too small. Beside it: the teacher, the class, what to do, and the code to type at the kiosk.
 
-Only unused slips are shown. "Next" re-reads the batch, so a slip a parent just answered is skipped. When
-``public_url`` is not set, a warning says that phones need the server's LAN address.
+Only unused slips are shown. "Next" re-reads the batch, so a slip a parent just answered is skipped; and every
+few seconds the screen checks whether the slip shown was answered meanwhile and, if so, moves on to the next one,
+so the secretary need not touch the keyboard while parents queue. When ``public_url`` is not set, a warning says
+that phones need the server's LAN address.
 """
 
 from __future__ import annotations
@@ -50,15 +52,15 @@ class SlipOnScreen:
         return self.unused.index(self.code) + 1 if self.code in self.unused else 0
 
 
-def slip_to_show(c: Campaign, batch_id: str, after: str | None, step: int) -> SlipOnScreen:
-    """The batch's state now, with the unused code ``step`` places from ``after`` (0: ``after`` itself if unused).
+def slip_to_show(c: Campaign, batch_id: str, wanted: str | None) -> SlipOnScreen:
+    """The batch's state now, showing ``wanted`` if it is still unused, else the next unused code (wrapping).
 
-    Codes keep their order (sorted); moving past either end wraps around. Reading only.
+    Reading only. With no unused code, or past the batch's expiry, no code is shown.
     """
     batch, teacher, tokens = feedback.batch_slips(c, batch_id)
     unused = tuple(token.code for token in tokens if token.used_at is None)
     expired = batch.expires < feedback.today(c)
-    code = "" if expired or not unused else pick(unused, after, step)
+    code = "" if expired or not unused else pick(unused, wanted, 0)
     return SlipOnScreen(
         teacher=teacher.name if teacher else batch.member,
         class_label=batch.class_label,
@@ -96,15 +98,25 @@ class SlipQrScreen(FeedbackBase):
         Binding("r", "move(0)", "admin_feedback.qr_refresh", id="feedback-qr.refresh"),
     ]
 
+    #: How often the screen checks whether the slip shown has been answered (a store read, cheap when unchanged).
+    CHECK_EVERY_S: ClassVar[float] = 3.0
+
     @dataclass
     class Loaded(Message):
         slip: SlipOnScreen
+        #: Which request this answers: only the latest one is shown (an older read may finish later).
+        request: int
 
     def __init__(self, campaign: Campaign, batch_id: str) -> None:
         super().__init__()
         self.campaign = campaign
         self.batch_id = batch_id
         self.slip: SlipOnScreen | None = None
+        #: The code shown or about to be shown (normalised); None before the first read.
+        self.current: str | None = None
+        #: Reads asked for, and the last one shown: only the newest read is shown.
+        self.requests = 0
+        self.shown = 0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="qr-body"):
@@ -120,20 +132,36 @@ class SlipQrScreen(FeedbackBase):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load(None, 0)
+        self.action_move(0)
+        self.set_interval(self.CHECK_EVERY_S, self.check_answered, name="slip-answered")
 
     def action_move(self, step: int) -> None:
-        self.load(self.slip.code if self.slip and self.slip.code else None, step)
+        """Show the unused slip ``step`` places on (0: the same one, or the next if it was answered meanwhile)."""
+        if step and self.slip is not None and self.slip.unused:
+            # Moved here at once, so that quick presses add up before the store has been read again.
+            self.current = pick(self.slip.unused, self.current, step)
+        self.requests += 1
+        self.load(self.current, self.requests)
 
-    @work(thread=True, exclusive=True, group="feedback-qr")
-    def load(self, after: str | None, step: int) -> None:
+    def check_answered(self) -> None:
+        if self.shown == self.requests:  # a press is being answered: it re-reads the store anyway
+            self.action_move(0)
+
+    @work(thread=True, group="feedback-qr")
+    def load(self, current: str | None, request: int) -> None:
         c, batch_id = self.campaign, self.batch_id
-        slip = self.outcome(lambda: slip_to_show(c, batch_id, after, step))
+        slip = self.outcome(lambda: slip_to_show(c, batch_id, current))
         if slip is not None:
-            self.post_message(self.Loaded(slip))
+            self.post_message(self.Loaded(slip, request))
 
     @on(Loaded)
     def show(self, message: Loaded) -> None:
+        if message.request != self.requests:
+            return  # an older read: a newer one is on its way
+        self.shown = message.request
+        self.current = message.slip.code or None
+        if message.slip == self.slip:
+            return  # nothing changed: no redraw every few seconds
         self.slip = slip = message.slip
         qr = self.query_one("#slip-qr", QrCode)
         qr.data = slip.url
@@ -164,5 +192,6 @@ class SlipQrScreen(FeedbackBase):
 
     @on(Problem)
     def show_problem(self, message: Problem) -> None:
+        self.shown = self.requests  # the read failed: let the periodic check try again
         self.query_one("#slip-qr", QrCode).data = ""
         self.text("#qr-position", message.text)
