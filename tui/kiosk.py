@@ -101,26 +101,41 @@ def _refused(exc: Refused, member: Member | None, session: StudySession | None) 
     return Outcome(kind, exc.message(), member, session, until=str(exc.params.get("until", "")))
 
 
-def before_pin(c: Campaign, member: Member) -> Outcome | None:
-    """An outcome to show at once instead of asking for the PIN (locked, no PIN set), or None to ask for it.
+@dataclass(frozen=True)
+class PinStep:
+    """Before asking for a PIN: the session a sign-in will be for, and an outcome to show instead, if any."""
 
-    Never counts a wrong try. When the branch does not require PINs, this signs the member in straight away.
+    session: StudySession | None
+    outcome: Outcome | None
+
+
+def before_pin(c: Campaign, member: Member, *, how: SignInMethod = SignInMethod.KIOSK) -> PinStep:
+    """Find the session to sign in to, and whether to skip the PIN: locked or no PIN set (an outcome to show at
+    once), or PINs not required (signed in straight away). Never counts a wrong try.
+
+    Done while the member types their PIN, so the sign-in after Enter has less to do.
     """
+    session = signin_target(c)
     if not c.settings.require_pin:
-        return attempt(c, member.code, None, how=SignInMethod.KIOSK)
+        return PinStep(session, attempt_at(c, session, member.code, None, how=how))
     try:
         signin.check_pin(c, member, None)
     except Refused as exc:
         if exc.key == "signin.pin_required":
-            return None
-        return _refused(exc, member, None)
-    return None
+            return PinStep(session, None)
+        return PinStep(session, _refused(exc, member, None))
+    return PinStep(session, None)
 
 
 def attempt(c: Campaign, code: str, pin: str | None, *, how: SignInMethod) -> Outcome:
-    """Sign ``code`` in at :func:`signin_target` with ``pin``; every refusal comes back as an :class:`Outcome`."""
+    """Sign ``code`` in with ``pin`` at :func:`signin_target`; every refusal comes back as an :class:`Outcome`."""
+    return attempt_at(c, signin_target(c), code, pin, how=how)
+
+
+def attempt_at(c: Campaign, session: StudySession | None, code: str, pin: str | None, *, how: SignInMethod) -> Outcome:
+    """Sign ``code`` in at ``session`` (as found by :func:`before_pin`); ``sign_in`` re-checks its window inside
+    its own transaction, so a session that closed since is refused all the same."""
     member = c.repos.members.get(code.strip())
-    session = signin_target(c)
     if member is None or not member.active:
         return Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=code.strip()))
     if session is None:

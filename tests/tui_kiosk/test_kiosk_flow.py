@@ -274,7 +274,7 @@ async def test_markup_in_names_is_shown_literally_and_clicks_do_nothing(
         await pilot.press(*"1234", "enter")
         await settle(pilot)
         assert "[@click=app.quit]点我[/]" in screen_text(app)
-        await pilot.click("#result-name", offset=(2, 0))
+        await pilot.click("#result-box", offset=(36, 3))
         await settle(pilot)
         assert app.is_running and app.return_code is None
     assert roster.repos.attendance.get(open_session.id, "M002") is not None

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from campaign.i18n import t
 from storage.records import Member, SignInMethod
-from tui.kiosk import Outcome, OutcomeKind, attempt, before_pin
+from tui.kiosk import Outcome, OutcomeKind, PinStep, attempt, attempt_at, before_pin
 from tui.text import literal, member_name, message, one_line
 
 if TYPE_CHECKING:
@@ -30,9 +30,9 @@ class KioskPin(Screen[None]):
 
     @dataclass
     class Checked(Message):
-        """What to show instead of asking for the PIN (None: ask for it)."""
+        """The session to sign in to, and what to show instead of asking for the PIN (None: ask for it)."""
 
-        outcome: Outcome | None
+        step: PinStep
 
     @dataclass
     class Attempted(Message):
@@ -42,6 +42,8 @@ class KioskPin(Screen[None]):
         super().__init__()
         self.member = member
         self.how = how
+        #: The session the sign-in is for, once known (looked up while the PIN is typed).
+        self.step: PinStep | None = None
 
     @property
     def kiosk(self) -> ChuangyouApp:
@@ -66,13 +68,14 @@ class KioskPin(Screen[None]):
         self.query_one(Input).cursor_blink = self.kiosk.cursor_blink
         self.check()
 
-    @work(thread=True, exclusive=True, group="pin")
+    @work(thread=True, group="pin-check")
     def check(self) -> None:
-        self.post_message(self.Checked(before_pin(self.kiosk.campaign, self.member)))
+        self.post_message(self.Checked(before_pin(self.kiosk.campaign, self.member, how=self.how)))
 
     def on_kiosk_pin_checked(self, event: Checked) -> None:
-        if event.outcome is not None:
-            self.show_result(event.outcome)
+        self.step = event.step
+        if event.step.outcome is not None and self.app.screen is self:
+            self.show_result(event.step.outcome)
 
     @on(Input.Submitted, "#pin-input")
     def submitted(self, event: Input.Submitted) -> None:
@@ -86,9 +89,16 @@ class KioskPin(Screen[None]):
 
     @work(thread=True, exclusive=True, group="pin")
     def sign_in(self, pin: str) -> None:
-        self.post_message(self.Attempted(attempt(self.kiosk.campaign, self.member.code, pin, how=self.how)))
+        c, code = self.kiosk.campaign, self.member.code
+        if self.step is None:  # Enter came before the session was looked up
+            outcome = attempt(c, code, pin, how=self.how)
+        else:
+            outcome = attempt_at(c, self.step.session, code, pin, how=self.how)
+        self.post_message(self.Attempted(outcome))
 
     def on_kiosk_pin_attempted(self, event: Attempted) -> None:
+        if self.app.screen is not self:
+            return  # the kiosk went home meanwhile (idle): nobody is waiting for this result
         outcome = event.outcome
         if outcome.kind is OutcomeKind.WRONG_PIN:
             field = self.query_one(Input)

@@ -1,4 +1,7 @@
-"""The result of a sign-in: on time, late (minutes), already signed in, refused or locked. Goes home by itself."""
+"""The result of a sign-in: on time, late (minutes), already signed in, refused or locked. Goes home by itself.
+
+Drawn as one widget (one literal Content of a few lines): a new screen with few widgets appears fastest.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Center, Middle
+from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Static
@@ -14,21 +18,38 @@ from textual.widgets import Static
 from campaign.i18n import t
 from tui.kiosk import Outcome, OutcomeKind
 from tui.screens.kiosk_home import KioskHome
-from tui.text import literal, member_name, message, one_line
+from tui.text import member_name, one_line
 
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
 
-#: Heading key, mark and style class for each kind of outcome.
+#: Heading key, mark and look (style class and colour) of each kind of outcome.
 LOOK: dict[OutcomeKind, tuple[str, str, str]] = {
-    OutcomeKind.ON_TIME: ("kiosk.result_on_time", "✓", "-success"),
-    OutcomeKind.LATE: ("kiosk.result_late", "✓", "-late"),
-    OutcomeKind.ALREADY: ("kiosk.result_already", "✓", "-already"),
-    OutcomeKind.LOCKED: ("kiosk.result_locked", "✗", "-error"),
-    OutcomeKind.REFUSED: ("kiosk.result_refused", "✗", "-error"),
-    OutcomeKind.WRONG_PIN: ("kiosk.result_refused", "✗", "-error"),
-    OutcomeKind.THANKS: ("kiosk.feedback_title", "✓", "-success"),
+    OutcomeKind.ON_TIME: ("kiosk.result_on_time", "✓", "success"),
+    OutcomeKind.LATE: ("kiosk.result_late", "✓", "warning"),
+    OutcomeKind.ALREADY: ("kiosk.result_already", "✓", "secondary"),
+    OutcomeKind.LOCKED: ("kiosk.result_locked", "✗", "error"),
+    OutcomeKind.REFUSED: ("kiosk.result_refused", "✗", "error"),
+    OutcomeKind.WRONG_PIN: ("kiosk.result_refused", "✗", "error"),
+    OutcomeKind.THANKS: ("kiosk.feedback_title", "✓", "success"),
 }
+
+
+def result_lines(outcome: Outcome, at_text: str) -> Content:
+    """What the result screen says, line by line; every part that carries user text is literal."""
+    heading, mark, look = LOOK[outcome.kind]
+    lines = [Content.styled(f"{mark}  {t(heading)}", f"bold ${look}"), Content("")]
+    if outcome.member is not None:
+        lines.append(Content.styled(member_name(outcome.member), "bold"))
+    lines.append(Content(outcome.message))
+    if outcome.kind is OutcomeKind.LOCKED:
+        lines.append(Content(t("kiosk.result_locked_hint", until=outcome.until)))
+    if outcome.session is not None and outcome.kind in (OutcomeKind.ON_TIME, OutcomeKind.LATE):
+        lines.append(Content(t("kiosk.result_session", title=one_line(outcome.session.title))))
+    if at_text:
+        lines.append(Content(t("kiosk.result_at", at=at_text)))
+    lines += [Content(""), Content.styled(t("kiosk.result_back"), "dim")]
+    return Content("\n").join(lines)
 
 
 class KioskResult(Screen[None]):
@@ -49,20 +70,9 @@ class KioskResult(Screen[None]):
 
     def compose(self) -> ComposeResult:
         o = self.outcome
-        heading, mark, look = LOOK[o.kind]
-        with Vertical(id="result"), Vertical(id="result-box", classes=look):
-            yield Static(literal(f"{mark}  {t(heading)}"), id="result-heading")
-            if o.member is not None:
-                yield Static(literal(member_name(o.member)), id="result-name")
-            yield Static(literal(o.message), id="result-message")
-            if o.kind is OutcomeKind.LOCKED:
-                yield Static(message("kiosk.result_locked_hint", until=o.until), id="result-hint")
-            if o.session is not None and o.kind in (OutcomeKind.ON_TIME, OutcomeKind.LATE):
-                yield Static(message("kiosk.result_session", title=one_line(o.session.title)), id="result-session")
-            if o.at is not None:
-                at = o.at.astimezone(self.kiosk.tz)
-                yield Static(message("kiosk.result_at", at=f"{at:%H:%M}"), id="result-at")
-            yield Static(message("kiosk.result_back"), id="result-back")
+        at = f"{o.at.astimezone(self.kiosk.tz):%H:%M}" if o.at is not None else ""
+        with Middle(), Center():
+            yield Static(result_lines(o, at), id="result-box", classes=f"-{LOOK[o.kind][2]}")
 
     def on_mount(self) -> None:
         self.kiosk.return_home_at = self.kiosk.monotonic() + self.kiosk.result_s
