@@ -101,6 +101,8 @@ class FeedbackScreen(FeedbackBase):
     class Loaded(Message):
         rows: list[BatchRow]
         warn_public_url: bool
+        #: The branch's date today (read with the batches: the time zone is a stored setting).
+        today: date
 
     @dataclass
     class Done(Message):
@@ -114,6 +116,8 @@ class FeedbackScreen(FeedbackBase):
         self.rows: list[BatchRow] = []
         #: The batch to put the cursor on after the next load (one just issued).
         self.select_next: str | None = None
+        #: The branch's date, as of the last read (the batch list dims expired batches; the form's default expiry).
+        self.today = campaign.clock.now().date()
         #: Printing is offered only where CUPS ``lp`` exists (checked once: it does not come and go).
         self.can_print = lp_available()
 
@@ -141,7 +145,7 @@ class FeedbackScreen(FeedbackBase):
     @work(thread=True, exclusive=True, group="feedback-batches")
     def load(self) -> None:
         c = self.campaign
-        loaded = self.outcome(lambda: (batch_rows(c), public_url_missing(c)))
+        loaded = self.outcome(lambda: (batch_rows(c), public_url_missing(c), feedback.today(c)))
         if loaded is not None:
             self.post_message(self.Loaded(*loaded))
 
@@ -151,7 +155,7 @@ class FeedbackScreen(FeedbackBase):
         warning = self.query_one("#feedback-warning", Static)
         warning.update(literal(t("admin_feedback.public_url_missing")) if message.warn_public_url else "")
         warning.display = message.warn_public_url
-        today = self.today()
+        self.today = today = message.today
         table = self.query_one("#feedback-batches", DataTable)
         refill(table, ((row.batch.id, self.cells(row, today)) for row in self.rows))
         if self.select_next is not None and self.select_next in table.rows:
@@ -160,9 +164,6 @@ class FeedbackScreen(FeedbackBase):
         if not self.rows:
             self.say(t("admin_feedback.no_batches"))
         self.refresh_bindings()
-
-    def today(self) -> date:
-        return feedback.today(self.campaign)
 
     @staticmethod
     def cells(row: BatchRow, today: date) -> list[Text]:
@@ -203,7 +204,7 @@ class FeedbackScreen(FeedbackBase):
         c = self.campaign
         form: FormScreen[Issued] = FormScreen(
             t("admin_feedback.issue_title"),
-            issue_fields(c),
+            issue_fields(self.today),
             lambda values: issue_from_form(c, values),
             t("admin_feedback.issue_submit"),
         )

@@ -23,9 +23,9 @@ from .form import Field
 MAX_LISTED = 5
 
 
-def issue_fields(c: Campaign, member: str = "") -> list[Field]:
+def issue_fields(today: date, member: str = "") -> list[Field]:
     """The form's fields: teacher, number of slips (one A4 page by default), class, expiry (30 days by default)."""
-    expires = feedback.today(c) + timedelta(days=feedback.DEFAULT_VALID_DAYS)
+    expires = today + timedelta(days=feedback.DEFAULT_VALID_DAYS)
     return [
         Field("member", t("admin_feedback.issue_member"), member),
         Field("count", t("admin_feedback.issue_count", limit=feedback.MAX_BATCH), "10"),
