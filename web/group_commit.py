@@ -2,10 +2,11 @@
 
 Each answer costs a durable multi-file commit (its slip's bucket and the month's answers, through the
 journal), so committing them one at a time caps throughput at roughly one fsync chain per answer. Here the
-first caller that finds no commit running becomes the *leader*: it takes every answer waiting at that moment
-and stores them with :func:`campaign.feedback.answer_many`. The others wait; when the leader is done it wakes
-them with their own outcome and hands leadership to the first answer that arrived meanwhile. Every caller runs
-in a worker thread (never on the event loop), and each answer is acknowledged only after its commit.
+first caller that finds no commit running becomes the *leader*: it takes the store's lock, then every answer
+waiting at that moment, and stores them with :func:`campaign.feedback.answer_many`. The others wait; when the
+leader is done it wakes them with their own outcome and hands leadership to the first answer that arrived
+meanwhile. Every caller runs in a worker thread (never on the event loop, which never waits on the lock), and
+each answer is acknowledged only after its commit.
 """
 
 from __future__ import annotations
@@ -55,14 +56,23 @@ class GroupCommit:
         if slot.outcome is not None:
             raise slot.outcome
 
-    def _lead(self) -> None:
+    def _take(self) -> list[_Slot]:
         with self._mutex:
             group, self._pending = self._pending[: self.max_group], self._pending[self.max_group :]
+        return group
+
+    def _lead(self) -> None:
+        group: list[_Slot] = []
         try:
-            outcomes = answer_many(self.c, [s.request for s in group])
+            # Take the group only once the store's lock is held: answers that arrive while another process
+            # holds it join this commit instead of queueing behind it.
+            with self.c.store.transaction():
+                group = self._take()
+                outcomes = answer_many(self.c, [s.request for s in group])
             for s, o in zip(group, outcomes, strict=True):
                 s.outcome = o
         except BaseException as exc:  # every waiter must hear about a failed commit
+            group = group or self._take()
             for s in group:
                 s.error = exc
         self.commits += 1

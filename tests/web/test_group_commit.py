@@ -1,0 +1,69 @@
+"""Group commit: answers from many worker threads share commits, and each caller hears its own outcome."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from campaign import feedback as fb
+from campaign.context import Campaign
+from campaign.errors import Refused
+from storage.errors import StoreBusy
+from web.group_commit import GroupCommit
+
+from ..feedback.helpers import store_fingerprint
+
+
+def _answer_all(group: GroupCommit, requests: list[fb.AnswerRequest]) -> list[str]:
+    outcomes: list[str] = [""] * len(requests)
+    start = threading.Barrier(len(requests))
+
+    def one(i: int) -> None:
+        start.wait()
+        try:
+            group.answer(requests[i])
+            outcomes[i] = "stored"
+        except Refused as exc:
+            outcomes[i] = exc.key
+        except StoreBusy:
+            outcomes[i] = "busy"
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(requests))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+        assert not th.is_alive(), "a caller was never woken"
+    return outcomes
+
+
+def test_concurrent_answers_share_commits_and_each_gets_its_own_outcome(roster: Campaign) -> None:
+    codes = list(fb.issue_batch(roster, "T001", 30).codes)
+    requests = [fb.AnswerRequest(k, "satisfied", f"c{i}") for i, k in enumerate(codes)]
+    requests += [fb.AnswerRequest(codes[0], "satisfied", "again"), fb.AnswerRequest(codes[1], "bad-option")]
+    group = GroupCommit(roster)
+    outcomes = _answer_all(group, requests)
+    assert outcomes.count("stored") == 30
+    assert sorted(o for o in outcomes if o != "stored") == ["feedback.bad_option", "feedback.used_code"]
+    assert group.commits < 30  # answers waiting together were committed together
+    stored = sorted(a.comment for a in roster.repos.feedback.between())
+    assert stored == sorted(f"c{i}" for i in range(30))
+
+
+def test_a_failed_commit_reaches_every_waiting_caller_and_stores_nothing(
+    roster: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = list(fb.issue_batch(roster, "T002", 12).codes)
+    before = store_fingerprint(roster)
+
+    def busy(*args: object) -> None:
+        raise StoreBusy(roster.store.lock_path, 15.0)
+
+    group = GroupCommit(roster)
+    with monkeypatch.context() as patch:
+        patch.setattr("web.group_commit.answer_many", busy)
+        assert _answer_all(group, [fb.AnswerRequest(k, "satisfied") for k in codes]) == ["busy"] * 12
+    assert store_fingerprint(roster) == before
+    group.answer(fb.AnswerRequest(codes[0], "satisfied"))  # the group commit still works afterwards
+    assert len(list(roster.repos.feedback.between())) == 1
