@@ -49,11 +49,14 @@ def write_temp(tmp_dir: Path, data: bytes) -> Path:
 
 
 def replace_durably(tmp: Path, final: Path) -> None:
-    """Rename ``tmp`` over ``final`` and fsync the directories involved."""
+    """Rename ``tmp`` over ``final`` and fsync the directory that now holds it.
+
+    The temporary file's directory is not fsynced: once ``final``'s directory is durable the new name is; if
+    the old name's removal were lost in a crash, the temporary name would come back as an orphan, which the
+    store's recovery deletes under its lock. (One journal flush less per commit: a sign-in now makes two.)
+    """
     os.replace(tmp, final)
     fsync_dir(final.parent)
-    if tmp.parent != final.parent:
-        fsync_dir(tmp.parent)
 
 
 def atomic_write(final: Path, data: bytes, tmp_dir: Path) -> None:
