@@ -47,8 +47,9 @@ def test_concurrent_answers_share_commits_and_each_gets_its_own_outcome(roster: 
     assert outcomes.count("stored") == 30
     assert sorted(o for o in outcomes if o != "stored") == ["feedback.bad_option", "feedback.used_code"]
     assert group.commits < 30  # answers waiting together were committed together
-    stored = sorted(a.comment for a in roster.repos.feedback.between())
-    assert stored == sorted(f"c{i}" for i in range(30))
+    stored = {a.comment for a in roster.repos.feedback.between()}
+    # Whichever of the two answers for the first code came first was stored; the other was refused.
+    assert len(stored) == 30 and stored - {"c0", "again"} == {f"c{i}" for i in range(1, 30)}
 
 
 def test_a_failed_commit_reaches_every_waiting_caller_and_stores_nothing(
