@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from campaign.i18n import t
@@ -21,6 +22,10 @@ from tui.text import literal, member_name, message, one_line
 
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
+
+
+#: Say "signing in…" only when the sign-in takes longer than this (it usually takes a few milliseconds).
+WORKING_AFTER_S = 0.3
 
 
 class KioskPin(Screen[None]):
@@ -44,6 +49,9 @@ class KioskPin(Screen[None]):
         self.how = how
         #: The session the sign-in is for, once known (looked up while the PIN is typed).
         self.step: PinStep | None = None
+        #: A sign-in is under way: further Enters wait for it.
+        self.busy = False
+        self.working: Timer | None = None
 
     @property
     def kiosk(self) -> ChuangyouApp:
@@ -83,8 +91,11 @@ class KioskPin(Screen[None]):
         if not pin:
             self.say(message("signin.pin_required", "bold $warning"))
             return
-        event.input.disabled = True
-        self.say(message("kiosk.working"))
+        if self.busy:
+            return
+        # No repaint before the sign-in starts (it competes with the worker); say "working" only if it is slow.
+        self.busy = True
+        self.working = self.set_timer(WORKING_AFTER_S, lambda: self.say(message("kiosk.working")))
         self.sign_in(pin)
 
     @work(thread=True, exclusive=True, group="pin")
@@ -100,10 +111,12 @@ class KioskPin(Screen[None]):
         if self.app.screen is not self:
             return  # the kiosk went home meanwhile (idle): nobody is waiting for this result
         outcome = event.outcome
+        self.busy = False
+        if self.working is not None:
+            self.working.stop()
         if outcome.kind is OutcomeKind.WRONG_PIN:
             field = self.query_one(Input)
             field.value = ""
-            field.disabled = False
             field.focus()
             self.say(literal(outcome.message, "bold $error"))
             return
@@ -115,7 +128,8 @@ class KioskPin(Screen[None]):
     def show_result(self, outcome: Outcome) -> None:
         from tui.screens.kiosk_result import KioskResult
 
-        self.app.switch_screen(KioskResult(outcome))
+        # Pushed, not switched: unmounting this screen can wait until the kiosk goes home.
+        self.app.push_screen(KioskResult(outcome))
 
     def action_back(self) -> None:
         self.app.pop_screen()
