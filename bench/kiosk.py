@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from bench import percentile
-from bench.scale import ANCHOR, PIN, ensure, link_copy
 
 TARGET_START = 1.0
 TARGET_SEARCH = 0.030
@@ -108,6 +107,8 @@ def _spawn(args: list[str], env: dict[str, str]) -> float:
 
 
 def measure_start(data_dir: Path, runs: int) -> Row:
+    from bench.scale import ANCHOR
+
     env = {**os.environ, "CHUANGYOU_NOW": ANCHOR.isoformat(), "PYTHONDONTWRITEBYTECODE": "1"}
     ours, anchor = [], []
     for _ in range(runs):
@@ -129,6 +130,7 @@ async def _measure_ui(data_dir: Path, rounds: int) -> tuple[list[float], list[fl
     from textual import events
     from textual._compositor import CompositorUpdate
 
+    from bench.scale import ANCHOR, PIN
     from campaign.clock import FixedClock
     from campaign.context import open_campaign
     from campaign.roster import find_members
@@ -294,6 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         return _child_kiosk(args.child[1]) if args.child[0] == "kiosk" else _child_minimal()
+
+    # The children above must not import this (it is not part of a kiosk's start).
+    from bench.scale import ensure, link_copy
 
     data = ensure("stress", log=print)
     runs, rounds = (3, 2) if args.quick else (5, 4)

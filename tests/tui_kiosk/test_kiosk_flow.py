@@ -308,7 +308,7 @@ async def test_empty_roster(campaign: Campaign, make_app: MakeApp) -> None:
         assert "暂无安排的学习会" in screen_text(app)
         await pilot.press(*"wxm")
         assert "没有找到“wxm”" in screen_text(app)
-        assert not app.screen.query_one(MemberList).display
+        assert app.screen.query_one(MemberList).members == []
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskResult) and "名单中没有编号 wxm" in screen_text(app)

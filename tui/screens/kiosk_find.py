@@ -98,18 +98,19 @@ class KioskFind(Screen[None]):
         self.results = find_members(roster, typed, limit=self.result_limit()) if roster is not None and typed else []
         results.show(self.results)
         if not typed.strip():
-            status.update(message("kiosk.find_start"))
+            line = message("kiosk.find_start")
         elif roster is None:
-            status.update(literal("…"))
+            line = literal("…")
         elif not self.results:
-            status.update(message("kiosk.find_none", "bold $warning", typed=one_line(typed.strip())))
+            line = message("kiosk.find_none", "bold $warning", typed=one_line(typed.strip()))
         else:
-            status.update(message("kiosk.find_count", count=len(self.results)))
+            line = message("kiosk.find_count", count=len(self.results))
+        status.update(line, layout=False)  # one line, always: no layout of the screen per key
 
     def result_limit(self) -> int:
         # Only as many as the screen shows: the best matches come first, and a hidden highlight helps nobody.
-        free = self.size.height - 9 if self.is_mounted and self.size.height else RESULT_LIMIT
-        return max(3, min(RESULT_LIMIT, free))
+        shown = self.query_one(MemberList).rows_shown
+        return max(3, min(RESULT_LIMIT, shown)) if shown else RESULT_LIMIT
 
     def on_key(self, event: Key) -> None:
         # Keys that reach the screen missed the search field: typed before it took focus (a scanner is that fast)

@@ -46,6 +46,8 @@ class KioskHome(Screen[None]):
     @dataclass
     class Loaded(Message):
         view: HomeView
+        #: Load the roster next (it waits until the session is on screen).
+        with_roster: bool = False
 
     @dataclass
     class RosterLoaded(Message):
@@ -82,14 +84,12 @@ class KioskHome(Screen[None]):
         self.paint()
         self.set_interval(1.0, self.tick, name="clock")
         self.set_interval(REFRESH_S, self.load, name="refresh")
-        self.load()
-        self.load_roster()
+        self.load(with_roster=True)
 
     def came_home(self) -> None:
         """The kiosk came back here: forget the last visitor's language, re-read the session and the roster."""
         self.paint()
-        self.load()
-        self.load_roster()
+        self.load(with_roster=True)
 
     def retranslate(self) -> None:
         self.paint()
@@ -97,8 +97,8 @@ class KioskHome(Screen[None]):
     # -- loading, off the UI thread ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="home-view")
-    def load(self) -> None:
-        self.post_message(self.Loaded(home_view(self.kiosk.campaign)))
+    def load(self, *, with_roster: bool = False) -> None:
+        self.post_message(self.Loaded(home_view(self.kiosk.campaign), with_roster))
 
     @work(thread=True, exclusive=True, group="home-roster")
     def load_roster(self) -> None:
@@ -107,6 +107,9 @@ class KioskHome(Screen[None]):
     def on_kiosk_home_loaded(self, event: Loaded) -> None:
         self.view = event.view
         self.paint()
+        if event.with_roster:
+            # After the session is on screen: the roster (2,000 members at most) is for the first search.
+            self.call_after_refresh(self.load_roster)
 
     def on_kiosk_home_roster_loaded(self, event: RosterLoaded) -> None:
         self.kiosk.roster = event.members

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from textual.content import Content
 from textual.events import Click
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -29,7 +28,7 @@ class MemberList(Widget):
 
     DEFAULT_CSS = """
     MemberList {
-        height: auto;
+        height: 1fr;
         width: 1fr;
     }
     """
@@ -56,8 +55,8 @@ class MemberList(Widget):
         """Replace the rows; the first is highlighted."""
         self.members = members
         self.highlighted = 0
-        self.display = bool(members)
-        self.refresh(layout=True)
+        # Same size whatever the rows: a new search repaints this widget only, no layout of the screen.
+        self.refresh()
 
     def set_headings(self, headings: tuple[str, str, str]) -> None:
         self.headings = headings
@@ -75,10 +74,14 @@ class MemberList(Widget):
     def watch_highlighted(self) -> None:
         self.refresh()
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.members) + 1
+    @property
+    def rows_shown(self) -> int:
+        """How many member rows fit (under the header)."""
+        return max(self.size.height - 1, 0)
 
     def render(self) -> Content:
+        if not self.members:
+            return Content("")
         name, school, code = self.headings
         header = Content.styled(
             f" {pad(name, NAME_WIDTH)}  {pad(school, SCHOOL_WIDTH)}  {pad(code, CODE_WIDTH)} ", "bold underline"
