@@ -1,4 +1,4 @@
-"""Crash: a writer process is killed with SIGKILL at random moments, over and over.
+"""Crash: a writer process is killed with SIGKILL (and SIGHUP) at random moments, over and over.
 
 After every kill the next opener finds data that parses (``check_store``), every write acknowledged before the
 kill, no temporary file left behind (orphans are removed at the next lock acquisition) and no journal pending.
@@ -54,7 +54,10 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) ->
     rng = random.Random(20261127)
     acks = tmp_path / "acks"
     orphans_seen = journals_seen = 0
-    for run in range(KILLS):
+    # 50 kill -9s, and every sixth run a SIGHUP (what a dropped SSH connection sends, possibly mid-write).
+    signals = [signal.SIGHUP if run % 6 == 5 else signal.SIGKILL for run in range(KILLS + KILLS // 5)]
+    assert signals.count(signal.SIGKILL) >= KILLS
+    for run, sig in enumerate(signals):
         writer = subprocess.Popen(
             [sys.executable, "-m", "tests.storage.workers", "crash", str(data_dir), str(acks), str(run)],
             cwd=ROOT,
@@ -64,8 +67,8 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) ->
         assert writer.stdout is not None
         assert writer.stdout.readline() == "ready\n"
         time.sleep(rng.uniform(0.0, 0.1))  # the random moment of the kill, not a wait for an event
-        os.kill(writer.pid, signal.SIGKILL)
-        assert writer.wait(timeout=30) == -signal.SIGKILL
+        os.kill(writer.pid, sig)
+        assert writer.wait(timeout=30) == -sig
         writer.stdout.close()
 
         orphans_seen += bool(os.listdir(data_dir / TMP_DIR))
