@@ -11,6 +11,7 @@ Every path (the web form, the kiosk) goes through :func:`open_slip` and :func:`a
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from collections.abc import Sequence
@@ -32,16 +33,14 @@ MAX_CLASS_LABEL = 40
 MAX_COMMENT = 300
 DEFAULT_VALID_DAYS = 30
 
-_CODE = re.compile(f"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
+_CODE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
 _SEPARATORS = re.compile(r"[\s\-‐‑–—_.·]+")
-#: Control characters are dropped from comments (newlines and tabs are kept).
+#: Control characters are dropped from comments (newlines and tabs are kept; a CR of CRLF goes too).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def randomness_bits() -> float:
     """The entropy of one code, in bits."""
-    import math
-
     return CODE_LENGTH * math.log2(len(ALPHABET))
 
 
@@ -53,7 +52,7 @@ def new_code() -> str:
 def normalize_code(text: str) -> str | None:
     """The normalised code a person meant, or None if ``text`` cannot be a code at all."""
     code = _SEPARATORS.sub("", text.strip()).upper()
-    return code if _CODE.match(code) else None
+    return code if _CODE.fullmatch(code) else None
 
 
 def display_code(code: str) -> str:
@@ -204,7 +203,7 @@ def parse_option(value: str | FeedbackOption) -> FeedbackOption:
 
 def clean_comment(comment: str | None) -> str:
     """The comment as stored: control characters dropped, trimmed; refused above MAX_COMMENT characters."""
-    text = _CONTROL.sub("", comment or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = _CONTROL.sub("", comment or "").strip()
     if len(text) > MAX_COMMENT:
         raise Refused("feedback.comment_too_long", limit=MAX_COMMENT)
     return text
