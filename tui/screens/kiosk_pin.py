@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Center, Middle, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -58,7 +58,7 @@ class KioskPin(Screen[None]):
         return cast("ChuangyouApp", self.app)
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="pin"):
+        with Middle(), Center(), Vertical(id="pin"):
             yield Static(literal(member_name(self.member)), id="pin-name")
             yield Static(literal(f"{one_line(self.member.school)}  ·  {self.member.code}"), id="pin-who")
             yield Static(message("kiosk.pin_title"), id="pin-title")

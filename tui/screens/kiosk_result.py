@@ -43,7 +43,7 @@ def result_lines(outcome: Outcome, at_text: str) -> Content:
         lines.append(Content.styled(member_name(outcome.member), "bold"))
     lines.append(Content(outcome.message))
     if outcome.kind is OutcomeKind.LOCKED:
-        lines.append(Content(t("kiosk.result_locked_hint", until=outcome.until)))
+        lines.append(Content(t("kiosk.result_locked_hint")))
     if outcome.session is not None and outcome.kind in (OutcomeKind.ON_TIME, OutcomeKind.LATE):
         lines.append(Content(t("kiosk.result_session", title=one_line(outcome.session.title))))
     if at_text:
