@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
@@ -20,7 +21,7 @@ from campaign.context import Campaign
 from campaign.i18n import t
 from storage.errors import StoreError
 from storage.records import Attendance
-from tui.text import cell, literal, one_line
+from tui.text import cell, fit, literal, one_line
 
 from .base import AdminScreen
 from .calls import failure_message, in_thread
@@ -28,6 +29,8 @@ from .form import Field, FormScreen
 from .tables import refill, selected_key
 
 POLL_SECONDS = 0.5
+COLUMN_KEYS = ("col_name", "col_school", "col_status", "col_time", "col_note")
+NAME_WIDTH = 30
 #: Reload even without a write, so the session's state follows the clock (scheduled → open → closed).
 RELOAD_SECONDS = 15.0
 
@@ -51,7 +54,6 @@ class LiveRow:
     status: str
     at: str
     note: str
-    sort: str
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,13 @@ def load_view(c: Campaign, session_id: int) -> LiveView:
                 str(a.status),
                 f"{a.at.astimezone(tz):%H:%M}",
                 note,
-                m.pinyin_full if m else code,
             )
         )
     for code in roll.missing:
         m = members[code]
-        rows.append(LiveRow(code, m.name, m.school, "missing", "", "", m.pinyin_full))
-    rows.sort(key=lambda r: (ORDER.index(r.status), r.sort, r.code))
+        rows.append(LiveRow(code, m.name, m.school, "missing", "", ""))
+    # The same order as LiveAttendance.resort, which only sees what the cells show.
+    rows.sort(key=lambda r: (ORDER.index(r.status), r.school, fit(r.name, NAME_WIDTH), r.code))
     s = roll.session
     when = f"{s.start.astimezone(tz):%Y-%m-%d %H:%M}–{s.end.astimezone(tz):%H:%M}"
     return LiveView(s.title, when, s.place, str(roll.state), tuple(rows))
@@ -113,12 +115,14 @@ class LiveAttendance(AdminScreen):
         self.seen: object = None
         self.loaded_at = 0.0
         self.view: LiveView | None = None
+        #: The rows in the table, by member code.
+        self.shown: dict[str, LiveRow] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="live-title")
         yield Static("", id="live-counts")
         table: DataTable[object] = DataTable(id="live-table", cursor_type="row", zebra_stripes=True)
-        for key in ("col_name", "col_school", "col_status", "col_time", "col_note"):
+        for key in COLUMN_KEYS:
             table.add_column(cell(t(f"admin.{key}")), key=key)
         yield table
         yield Footer()
@@ -163,24 +167,43 @@ class LiveAttendance(AdminScreen):
             absent=view.count("absent"),
         )
         self.query_one("#live-counts", Static).update(literal(counts))
-        status_text = {s: t(f"admin.status_{s}") for s in ORDER}
-        table = self.query_one("#live-table", DataTable)
-        refill(
-            table,
-            (
-                (
-                    r.code,
-                    (
-                        cell(r.name, max_width=30),
-                        cell(r.school, max_width=20),
-                        cell(status_text[r.status], style=STYLE[r.status]),
-                        cell(r.at),
-                        cell(r.note, max_width=30),
-                    ),
-                )
-                for r in view.rows
-            ),
+        self.fill_table(view)
+
+    def cells(self, r: LiveRow) -> tuple[Text, ...]:
+        return (
+            cell(r.name, max_width=NAME_WIDTH),
+            cell(r.school, max_width=20),
+            cell(t(f"admin.status_{r.status}"), style=STYLE[r.status]),
+            cell(r.at),
+            cell(r.note, max_width=30),
         )
+
+    def fill_table(self, view: LiveView) -> None:
+        """Show ``view``'s rows. When only some members' attendance changed (the usual sign-in), update just their
+        cells and re-sort: refilling a 2,000-member table re-measures every cell and stalls the screen for a second.
+        """
+        table = self.query_one("#live-table", DataTable)
+        new = {r.code: r for r in view.rows}
+        old, self.shown = self.shown, new
+        if old is None or old.keys() != new.keys():
+            refill(table, ((r.code, self.cells(r)) for r in view.rows))
+            return
+        changed = [r for code, r in new.items() if r != old[code]]
+        if not changed:
+            return
+        keep = selected_key(table)
+        for r in changed:
+            for column, value in zip(COLUMN_KEYS, self.cells(r), strict=True):
+                table.update_cell(r.code, column, value, update_width=True)
+        rank = {t(f"admin.status_{s}"): i for i, s in enumerate(ORDER)}
+        table.sort(
+            "col_status",
+            "col_school",
+            "col_name",
+            key=lambda v: (rank.get(str(v[0]), len(ORDER)), str(v[1]), str(v[2])),
+        )
+        if keep is not None:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
 
     def selected(self) -> LiveRow | None:
         code = selected_key(self.query_one("#live-table", DataTable))
