@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len
+from rich.control import strip_control_codes
 from rich.text import Text
 from textual.content import Content
 
@@ -28,7 +29,7 @@ def literal(text: str, style: str = "") -> Content:
 
 def cell(text: str, *, max_width: int | None = None, style: str = "") -> Text:
     """A DataTable cell showing ``text`` literally, cut to ``max_width`` terminal cells with an ellipsis."""
-    shown = fit(text, max_width) if max_width else one_line(text)
+    shown = fit(strip_control_codes(text), max_width) if max_width else one_line(strip_control_codes(text))
     return Text(shown, style=style, no_wrap=True, end="")
 
 
