@@ -8,10 +8,10 @@ Catalog messages are text too: their placeholders often carry a name, so :func:`
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.cells import cell_len
-from rich.control import strip_control_codes
 from rich.text import Text
 from textual.content import Content
 
@@ -22,14 +22,24 @@ from storage.records import Member
 ELLIPSIS = "…"
 
 
+#: Control characters (C0 but tab and newline, DEL, C1): an ESC in a name must not reach the terminal as a sequence.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """``text`` without control characters (tab and newline stay)."""
+    return _CONTROL.sub("", text)
+
+
 def literal(text: str, style: str = "") -> Content:
-    """``text`` exactly as typed (control codes removed), optionally in ``style``; never parsed as markup."""
+    """``text`` exactly as typed (control characters removed), optionally in ``style``; never parsed as markup."""
+    text = clean(text)
     return Content.styled(text, style) if style else Content(text)
 
 
 def cell(text: str, *, max_width: int | None = None, style: str = "") -> Text:
     """A DataTable cell showing ``text`` literally, cut to ``max_width`` terminal cells with an ellipsis."""
-    shown = fit(strip_control_codes(text), max_width) if max_width else one_line(strip_control_codes(text))
+    shown = fit(clean(text), max_width) if max_width else one_line(clean(text))
     return Text(shown, style=style, no_wrap=True, end="")
 
 
@@ -49,8 +59,9 @@ def one_line(text: str) -> str:
 
 
 def fit(text: str, width: int | None) -> str:
-    """``text`` on one line, cut to at most ``width`` terminal cells (CJK characters take two), ending in "…"."""
-    text = one_line(text)
+    """``text`` on one line without control characters, cut to at most ``width`` terminal cells (CJK characters
+    take two), ending in "…"."""
+    text = one_line(clean(text))
     if width is None or cell_len(text) <= width:
         return text
     out: list[str] = []
@@ -80,7 +91,7 @@ def member_label(member: Member, *, max_width: int | None = None) -> Content:
     return Content.assemble(
         (member_name(member, max_width=max_width), "bold"),
         "  ",
-        (one_line(member.school), "dim"),
+        (fit(member.school, None), "dim"),
         "  ",
-        (member.code, "dim"),
+        (clean(member.code), "dim"),
     )

@@ -18,7 +18,7 @@ from textual.widgets import Static
 from campaign.i18n import t
 from tui.kiosk import Outcome, OutcomeKind
 from tui.screens.kiosk_home import KioskHome
-from tui.text import member_name, one_line
+from tui.text import literal, member_name, one_line
 
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
@@ -40,12 +40,12 @@ def result_lines(outcome: Outcome, at_text: str) -> Content:
     heading, mark, look = LOOK[outcome.kind]
     lines = [Content.styled(f"{mark}  {t(heading)}", f"bold ${look}"), Content("")]
     if outcome.member is not None:
-        lines.append(Content.styled(member_name(outcome.member), "bold"))
-    lines.append(Content(outcome.message))
+        lines.append(literal(member_name(outcome.member), "bold"))
+    lines.append(literal(outcome.message))
     if outcome.kind is OutcomeKind.LOCKED:
         lines.append(Content(t("kiosk.result_locked_hint")))
     if outcome.session is not None and outcome.kind in (OutcomeKind.ON_TIME, OutcomeKind.LATE):
-        lines.append(Content(t("kiosk.result_session", title=one_line(outcome.session.title))))
+        lines.append(literal(t("kiosk.result_session", title=one_line(outcome.session.title))))
     if at_text:
         lines.append(Content(t("kiosk.result_at", at=at_text)))
     lines += [Content(""), Content.styled(t("kiosk.result_back"), "dim")]
