@@ -8,7 +8,9 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 
 from campaign import passphrase
 from campaign import study_sessions as ss
-from campaign.context import Campaign
+from campaign.clock import FixedClock
+from campaign.context import Campaign, open_campaign
+from campaign.signin import sign_in
 from storage.records import AttendanceStatus, Role
 from tui.app import ChuangyouApp
 from tui.screens.admin.form import FormScreen
@@ -18,7 +20,7 @@ from tui.screens.admin.roster import RosterScreen
 from tui.screens.admin.sessions import SessionsScreen
 from tui.screens.passphrase import PassphraseScreen
 
-from .conftest import PASSPHRASE, SIZE, click_button, log_in, settle, type_text
+from .conftest import PASSPHRASE, SIZE, click_button, log_in, settle, type_text, until
 
 MakeApp = Callable[[Campaign], ChuangyouApp]
 
@@ -295,3 +297,27 @@ async def test_filter_typing_is_text_not_commands(secured: Campaign, admin_app: 
         await type_text(pilot, "ad")  # "a" would add a member if the filter did not hold the keys
         assert isinstance(app.screen, RosterScreen)
         assert table_text(app, "#roster-table") == []
+
+
+async def test_live_view_follows_sign_ins_written_by_another_store(
+    secured: Campaign, admin_app: MakeApp, clock: FixedClock
+) -> None:
+    s = ss.create_session(
+        secured, "学习会", ss.parse_local(secured, "2026-11-27 08:00"), ss.parse_local(secured, "2026-11-27 09:00")
+    )
+    kiosk = open_campaign(secured.store.root, actor="kiosk", clock=FixedClock(clock.now()))  # its own store
+    app = admin_app(secured)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        table = app.screen.query_one("#live-table", DataTable)
+        names = [r[0] for r in table_text(app, "#live-table")]
+        table.move_cursor(row=names.index("张伟"))
+        sign_in(kiosk, s.id, "T001", "1234")
+        await until(
+            pilot, lambda: ["王晓明", "第十八中学", "准时", "07:50", ""] in table_text(app, "#live-table"), "sign-in"
+        )
+        assert "已到：1" in static_text(app, "#live-counts")
+        assert table_text(app, "#live-table")[table.cursor_row][0] == "张伟"  # the cursor stayed on its member
+        assert [r[2] for r in table_text(app, "#live-table")] == ["未到", "未到", "未到", "准时"]
