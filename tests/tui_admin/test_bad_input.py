@@ -202,3 +202,25 @@ async def test_report_screen_refuses_a_bad_range_and_exports_xlsx(
     wb = load_workbook(out)
     cell = wb.worksheets[0]["C2"]
     assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+async def test_a_large_file_reports_progress_while_it_is_read(
+    secured: Campaign, admin_app: MakeApp, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text("编号,姓名,学校\n" + "".join(f"X{i:04d},学员{i},实验小学\n" for i in range(1000)), encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, ImportScreen.Progress):
+            seen.append((message.done, message.total))
+
+    app = admin_app(secured)
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await log_in(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        await import_file(pilot, app, big)
+        assert "1000 名党员可以导入" in static_text(app, "#import-summary")
+        assert app.screen.query_one("#import-progress", ProgressBar).percentage == 1
+    assert seen[0] == (0, 1000) and seen[-1] == (1000, 1000) and len(seen) >= 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -9,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Button, DataTable, Footer, Input, ProgressBar, Static
 
 from campaign import roster_import
@@ -51,24 +53,38 @@ class ImportScreen(AdminScreen):
     def path(self) -> Path:
         return Path(self.query_one("#import-path", Input).value.strip()).expanduser()
 
+    @dataclass
+    class Progress(Message):
+        """How far the worker got through the file; later ones replace earlier ones still queued."""
+
+        done: int
+        total: int
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ImportScreen.Progress)
+
     def progress(self, done: int, total: int) -> None:
-        """Called from the worker thread while the file is checked."""
+        """Called from the worker thread while the file is checked; posting a message never blocks it."""
+        self.post_message(self.Progress(done, total))
+
+    def on_import_screen_progress(self, message: Progress) -> None:
         bar = self.query_one("#import-progress", ProgressBar)
-
-        def show() -> None:
-            bar.display = True
-            bar.update(total=max(total, 1), progress=done)
-
-        self.app.call_from_thread(show)
+        bar.display = True
+        bar.update(total=max(message.total, 1), progress=message.done)
 
     @on(Input.Submitted, "#import-path")
     @on(Button.Pressed, "#import-preview")
-    async def run_preview(self) -> None:
-        c, path = self.campaign, self.path()
+    def run_preview(self) -> None:
+        path = self.path()
         self.forget_preview()
         if not path.is_file():
             self.say(t("admin.import_no_file", path=str(path)))
             return
+        # A worker, not an await in this handler: the screen must keep handling the progress messages meanwhile.
+        self.run_worker(self.preview_file(path), exclusive=True, group="import")
+
+    async def preview_file(self, path: Path) -> None:
+        c = self.campaign
         result = await attempt(self, lambda: roster_import.preview_import(c, path, progress=self.progress))
         if isinstance(result, Failed):
             self.say(result.message)
