@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from textual.widgets import Button, DataTable, Input, Select, Static
 
 from campaign import passphrase
@@ -321,3 +323,17 @@ async def test_live_view_follows_sign_ins_written_by_another_store(
         assert "已到：1" in static_text(app, "#live-counts")
         assert table_text(app, "#live-table")[table.cursor_row][0] == "张伟"  # the cursor stayed on its member
         assert [r[2] for r in table_text(app, "#live-table")] == ["未到", "未到", "未到", "准时"]
+
+
+async def test_badge_sheet_for_the_active_members_from_the_roster(
+    secured: Campaign, admin_app: MakeApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = admin_app(secured)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("b")
+        await until(pilot, lambda: (tmp_path / "badges.pdf").exists(), "the badge sheet")
+    assert (tmp_path / "badges.pdf").read_bytes().startswith(b"%PDF")

@@ -76,8 +76,7 @@ class SessionsScreen(AdminScreen):
 
     async def reload(self) -> None:
         c = self.campaign
-        sessions, now = await in_thread(self, lambda: (ss.list_sessions(c), c.now()))
-        tz = c.tz
+        sessions, now, tz = await in_thread(self, lambda: (ss.list_sessions(c), c.now(), c.tz))
         refill(
             self.query_one("#sessions-table", DataTable),
             (
@@ -99,7 +98,7 @@ class SessionsScreen(AdminScreen):
         key = selected_key(self.query_one("#sessions-table", DataTable))
         return int(key) if key is not None else None
 
-    async def action_new(self) -> None:
+    def action_new(self) -> None:
         c = self.campaign
         form = FormScreen(
             t("admin.session_new"), session_fields(c, None), lambda v: save_session(c, None, v), t("admin.save")
@@ -149,6 +148,5 @@ class SessionsScreen(AdminScreen):
     async def after_save(self, result: StudySession | None) -> None:
         if result is not None:
             await self.reload()
-            refill_to = str(result.id)
             table = self.query_one("#sessions-table", DataTable)
-            table.move_cursor(row=table.get_row_index(refill_to), animate=False)
+            table.move_cursor(row=table.get_row_index(str(result.id)), animate=False)
