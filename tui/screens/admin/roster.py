@@ -64,7 +64,7 @@ def matches(m: Member, key: str) -> bool:
         or key in m.code.lower()
         or key in m.name.lower()
         or m.pinyin_initials.startswith(key)
-        or (m.pinyin_full.startswith(key))
+        or m.pinyin_full.startswith(key)
     )
 
 
