@@ -224,3 +224,22 @@ async def test_a_large_file_reports_progress_while_it_is_read(
         assert "1000 名党员可以导入" in static_text(app, "#import-summary")
         assert app.screen.query_one("#import-progress", ProgressBar).percentage == 1
     assert seen[0] == (0, 1000) and seen[-1] == (1000, 1000) and len(seen) >= 5
+
+
+async def test_a_large_roster_lists_a_page_and_the_filter_finds_the_rest(secured: Campaign, admin_app: MakeApp) -> None:
+    from campaign.roster import new_member
+
+    extra = [new_member(f"Y{i:04d}", f"学员{i}", "实验小学") for i in range(450)]
+    with secured.store.transaction():
+        secured.repos.members.add_many(extra)
+    app = admin_app(secured)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(table_text(app, "#roster-table")) == 200
+        assert "454" in static_text(app, "#roster-empty")
+        app.screen.query_one("#roster-filter", Input).value = "Y0449"
+        await pilot.pause()
+        assert [r[0] for r in table_text(app, "#roster-table")] == ["Y0449"]
+        assert static_text(app, "#roster-empty") == ""

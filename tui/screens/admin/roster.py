@@ -23,6 +23,9 @@ from .calls import Failed, attempt, in_thread
 from .form import Field, FormScreen
 from .tables import refill, selected_key
 
+#: The most members listed at once; the filter narrows the rest down.
+MAX_SHOWN = 200
+
 
 def role_options() -> tuple[tuple[str, str], ...]:
     return tuple((t(f"cli.role_{r}"), r.value) for r in Role)
@@ -115,7 +118,9 @@ class RosterScreen(AdminScreen):
 
     def show(self) -> None:
         key = search_key(self.query_one("#roster-filter", Input).value)
-        shown = [m for m in self.members if matches(m, key)]
+        found = [m for m in self.members if matches(m, key)]
+        # A DataTable measures every cell it is given: thousands of rows would stall each keystroke in the filter.
+        shown = found[:MAX_SHOWN]
         refill(
             self.query_one("#roster-table", DataTable),
             (
@@ -133,8 +138,13 @@ class RosterScreen(AdminScreen):
                 for m in shown
             ),
         )
-        empty = "" if self.members else t("admin.roster_empty")
-        self.query_one("#roster-empty", Static).update(literal(empty))
+        if not self.members:
+            note = t("admin.roster_empty")
+        elif len(found) > len(shown):
+            note = t("admin.roster_more", shown=len(shown), found=len(found))
+        else:
+            note = ""
+        self.query_one("#roster-empty", Static).update(literal(note))
 
     @on(Input.Changed, "#roster-filter")
     def filter_changed(self) -> None:
