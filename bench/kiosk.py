@@ -37,6 +37,8 @@ SIZE = (100, 32)
 TYPED = ("wxm", "wangxiao", "T1234", "lih", "zhangw", "王")
 #: Filled by the UI run: a plain screen pushed, to its first frame (the framework's floor for a new screen).
 plain: list[float] = []
+#: Filled by the UI run: one line of text changed on the current screen, to its first frame.
+in_place: list[float] = []
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,7 @@ async def _measure_ui(data_dir: Path, rounds: int) -> tuple[list[float], list[fl
     search_ui: list[float] = []
     signin_ui: list[float] = []
     plain.clear()
+    in_place.clear()
     app = ChuangyouApp(c, "kiosk", cursor_blink=False)
     hook_display(app)
     async with app.run_test(size=SIZE) as pilot:
@@ -261,6 +264,23 @@ async def _measure_ui(data_dir: Path, rounds: int) -> tuple[list[float], list[fl
             app.push_screen(Plain())
             await asyncio.wait_for(done.wait(), timeout=5.0)
             plain.append(painted[0] - t0)
+        # ... and for a change on the same screen: one line of text updated, to its first frame.
+        from textual.widgets import Static as Line
+
+        app.go_home()
+        await app.workers.wait_for_complete()
+        app.push_screen(KioskFind())
+        await pilot.pause()
+        hint = app.screen.query_one("#find-hint", Line)
+        for i in range(rounds * 10):
+            painted.clear()
+            done.clear()
+            t0 = time.perf_counter()
+            hint.update(str(i), layout=False)
+            arm()
+            await asyncio.wait_for(done.wait(), timeout=5.0)
+            in_place.append(painted[0] - t0)
+            await pilot.pause()
     return search_ui, search_raw, signin_ui, direct
 
 
@@ -297,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return _child_kiosk(args.child[1]) if args.child[0] == "kiosk" else _child_minimal()
 
+    # As the kiosk's launcher does, before Textual is imported (the children go through the launcher itself).
+    from tui.terminal import prepare
+
+    prepare()
     # The children above must not import this (it is not part of a kiosk's start).
     from bench.scale import ensure, link_copy
 
@@ -344,7 +368,9 @@ def main(argv: list[str] | None = None) -> int:
         f"sign-in: {len(signin_ui)} members (PIN required). p50: search {percentile(search_ui, 50) * 1000:.1f} ms, "
         f"sign-in {percentile(signin_ui, 50) * 1000:.1f} ms. For scale: Textual showing a new screen with one Static "
         f"takes {percentile(plain, 50) * 1000:.1f} ms p50, {percentile(plain, 95) * 1000:.1f} ms p95 in the same app "
-        f"(the sign-in shows a new screen). Load average during the run: {os.getloadavg()[0]:.1f} on "
+        f"(the sign-in shows a new screen); changing one line of text on the current screen takes "
+        f"{percentile(in_place, 50) * 1000:.1f} ms p50, {percentile(in_place, 95) * 1000:.1f} ms p95 (Textual "
+        f"draws at most {os.environ.get('TEXTUAL_FPS', '60')} frames a second). Load average during the run: {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} CPUs."
     )
     print(note)

@@ -224,21 +224,15 @@ def choose_language(cli_lang: str | None, settings: Settings) -> str:
     return set_language(cli_lang or os.environ.get(LANG_ENV) or settings.language)
 
 
-def _truecolor_over_ssh() -> None:
-    # OpenSSH does not forward COLORTERM, so Textual would drop to 256 colours and blur the kiosk theme.
-    if "SSH_CONNECTION" in os.environ and "COLORTERM" not in os.environ and "TEXTUAL_COLOR_SYSTEM" not in os.environ:
-        from textual import constants
-
-        setattr(constants, "COLOR_SYSTEM", "truecolor")  # noqa: B010 - read by App.__init__, set before it runs
-
-
 def run_app(c: Campaign, mode: str, *, lang: str | None = None) -> int:
-    """Run the TUI in ``mode`` ("kiosk" or "admin") until it exits; returns the exit status."""
+    """Run the TUI in ``mode`` ("kiosk" or "admin") until it exits; returns the exit status.
+
+    The launcher calls :func:`tui.terminal.prepare` before importing this module.
+    """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
     settings = c.settings
     choose_language(lang, settings)
-    _truecolor_over_ssh()
     app = ChuangyouApp(c, mode, settings=settings)
     app.run()
     return app.return_code or 0

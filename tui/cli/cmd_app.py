@@ -24,6 +24,9 @@ def register(sub: Any) -> None:
 
 
 def _start(c: Campaign, mode: str, args: argparse.Namespace) -> int:
+    from tui.terminal import prepare
+
+    prepare()  # before Textual is imported: it reads its settings once
     from tui.app import run_app  # Textual is imported only when a screen is opened
 
     # The daily backup runs beside the app so it never delays the first screen.

@@ -77,6 +77,7 @@ class KioskFind(Screen[None]):
         field = self.query_one(Input)
         field.cursor_blink = self.kiosk.cursor_blink
         field.cursor_position = len(self.initial)
+        self.watch(field, "value", self.typed, init=False)
         self.search(field.value)
 
     def roster_ready(self) -> None:
@@ -85,10 +86,11 @@ class KioskFind(Screen[None]):
 
     # -- searching -----------------------------------------------------------------------------------------------
 
-    @on(Input.Changed, "#find-input")
-    def typed(self, event: Input.Changed) -> None:
+    def typed(self, value: str) -> None:
+        # A watcher, not an Input.Changed handler: it runs as the value changes, without a message's trip up the
+        # DOM, so results are ready for the next frame.
         self.key_times.append(self.kiosk.monotonic())
-        self.search(event.value)
+        self.search(value)
 
     def search(self, typed: str) -> None:
         """Show the members matching ``typed`` (in memory: the roster was loaded when the kiosk came home)."""

@@ -1,0 +1,20 @@
+"""What the TUI asks of the terminal, set before Textual is imported (Textual reads these once, at import).
+
+No Textual import here: :func:`prepare` must run first, in the launcher.
+"""
+
+from __future__ import annotations
+
+import os
+
+#: Frames per second at most. Textual's default (60) adds up to 17 ms before a change is drawn; a kiosk shows
+#: search results as people type, so it repaints sooner (the timer only runs while something changed).
+FPS = "120"
+
+
+def prepare() -> None:
+    """Set Textual's environment for this process unless the user already did."""
+    os.environ.setdefault("TEXTUAL_FPS", FPS)
+    # OpenSSH does not forward COLORTERM: Textual would drop to 256 colours and blur the kiosk's theme.
+    if "SSH_CONNECTION" in os.environ and "COLORTERM" not in os.environ:
+        os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "truecolor")
