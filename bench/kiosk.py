@@ -370,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         f"takes {percentile(plain, 50) * 1000:.1f} ms p50, {percentile(plain, 95) * 1000:.1f} ms p95 in the same app "
         f"(the sign-in shows a new screen); changing one line of text on the current screen takes "
         f"{percentile(in_place, 50) * 1000:.1f} ms p50, {percentile(in_place, 95) * 1000:.1f} ms p95 (Textual "
-        f"draws at most {os.environ.get('TEXTUAL_FPS', '60')} frames a second). Load average during the run: {os.getloadavg()[0]:.1f} on "
+        f"draws at most {os.environ.get('TEXTUAL_FPS', '60')} frames a second). "
+        f"Load average during the run: {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} CPUs."
     )
     print(note)
