@@ -33,10 +33,11 @@ def role_options() -> tuple[tuple[str, str], ...]:
 
 def member_fields(schools: list[School], m: Member | None) -> list[Field]:
     school_options = tuple((s.name, s.name) for s in sorted(schools, key=lambda s: s.name))
+    default_school = schools[0].name if len(schools) == 1 else ""
     fields = [] if m is not None else [Field("code", t("admin.col_code"))]
     fields += [
         Field("name", t("admin.col_name"), m.name if m else ""),
-        Field("school", t("admin.col_school"), m.school if m else "", options=school_options),
+        Field("school", t("admin.col_school"), m.school if m else default_school, options=school_options),
         Field("role", t("admin.col_role"), str(m.role) if m else Role.MEMBER.value, options=role_options()),
     ]
     if m is None:
