@@ -209,6 +209,18 @@ class ChuangyouApp(App[int]):
         if isinstance(home, KioskHome):
             home.came_home()
 
+    def next_person(self, typed: str) -> None:
+        """Someone started typing on a result: go home (unless already there) and search with what they typed."""
+        from tui.screens.kiosk_find import KioskFind
+        from tui.screens.kiosk_home import KioskHome
+
+        first_key_at = self.monotonic()
+        if not isinstance(self.screen, KioskHome | KioskFind):
+            self.go_home()
+        for home in self.screen_stack:
+            if isinstance(home, KioskHome):
+                home.start_find(typed, first_key_at=first_key_at)
+
     def action_toggle_language(self) -> None:
         """Switch between Chinese and English for this visitor (idle brings back the configured language)."""
         set_language("en" if language() == "zh_CN" else "zh_CN")

@@ -75,3 +75,10 @@ async def settle(pilot: Pilot[int]) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def result_shown(app: ChuangyouApp) -> bool:
+    """A sign-in result is on screen: its own screen, or in place of the PIN box."""
+    from tui.widgets.result_box import ResultBox
+
+    return any(box.display and box.outcome is not None for box in app.screen.query(ResultBox))

@@ -18,11 +18,11 @@ from tests.conftest import NOW
 from tui.screens.kiosk_find import KioskFind
 from tui.screens.kiosk_home import KioskHome
 from tui.screens.kiosk_pin import KioskPin
-from tui.screens.kiosk_result import KioskResult
 from tui.text import fit
 from tui.widgets.member_list import NAME_WIDTH, MemberList
+from tui.widgets.result_box import ResultBox
 
-from .conftest import SIZE, FakeMonotonic, MakeApp, screen_text, settle
+from .conftest import SIZE, FakeMonotonic, MakeApp, result_shown, screen_text, settle
 
 
 async def find_and_pick(pilot: object, typed: str, downs: int = 0) -> None:
@@ -58,7 +58,7 @@ async def test_wxm_pin_result_then_home_by_itself(
 
         await pilot.press(*"1234", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, KioskResult)
+        assert result_shown(app)
         result = screen_text(app)
         assert "签到成功" in result and "王晓明" in result and "签到时间 07:50" in result
 
@@ -69,7 +69,7 @@ async def test_wxm_pin_result_then_home_by_itself(
         # Back home by itself after the result time, not before.
         monotonic.advance(app.result_s - 0.1)
         app.return_home_if_idle()
-        assert isinstance(app.screen, KioskResult)
+        assert result_shown(app)
         monotonic.advance(0.1)
         app.return_home_if_idle()
         await settle(pilot)
@@ -137,7 +137,7 @@ async def test_unknown_code_is_not_on_the_roster(
         assert "没有找到“X999”" in screen_text(app)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, KioskResult)
+        assert result_shown(app)
         text = screen_text(app)
         assert "未能签到" in text and "名单中没有编号 X999" in text
     assert roster.repos.attendance.for_session(open_session.id) == []
@@ -157,14 +157,14 @@ async def test_five_wrong_pins_lock_that_member_only(
             assert app.screen.query_one(Input).value == ""
         await pilot.press(*"9999", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, KioskResult)
+        assert result_shown(app)
         text = screen_text(app)
         assert "签到已锁定" in text and "锁定至 07:55" in text and "请联系支部书记" in text
 
         # Coming back with the right PIN: still locked, and said before any PIN is asked.
         app.go_home()
         await find_and_pick(pilot, "T001")
-        assert isinstance(app.screen, KioskResult) and "签到已锁定" in screen_text(app)
+        assert result_shown(app) and "签到已锁定" in screen_text(app)
 
         # Another member is not affected.
         app.go_home()
@@ -276,7 +276,7 @@ async def test_markup_in_names_is_shown_literally_and_clicks_do_nothing(
         await pilot.press(*"1234", "enter")
         await settle(pilot)
         assert "[@click=app.quit]点我[/]" in screen_text(app)
-        await pilot.click("#result-box", offset=(36, 3))
+        await pilot.click(ResultBox, offset=(36, 3))
         await settle(pilot)
         assert app.is_running and app.return_code is None
     assert roster.repos.attendance.get(open_session.id, "M002") is not None
@@ -314,7 +314,7 @@ async def test_empty_roster(campaign: Campaign, make_app: MakeApp) -> None:
         assert app.screen.query_one(MemberList).members == []
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, KioskResult) and "名单中没有编号 wxm" in screen_text(app)
+        assert result_shown(app) and "名单中没有编号 wxm" in screen_text(app)
 
 
 async def test_inactive_member_cannot_be_found(roster: Campaign, open_session: StudySession, make_app: MakeApp) -> None:
@@ -337,7 +337,7 @@ async def test_without_pins_picking_yourself_signs_you_in(
     app = make_app(roster)
     async with app.run_test(size=SIZE) as pilot:
         await find_and_pick(pilot, "lihong")
-        assert isinstance(app.screen, KioskResult) and "签到成功" in screen_text(app)
+        assert result_shown(app) and "签到成功" in screen_text(app)
     assert roster.repos.attendance.get(open_session.id, "T002") is not None
 
 
@@ -349,7 +349,7 @@ async def test_member_without_a_pin_is_told_to_ask(
     app = make_app(roster)
     async with app.run_test(size=SIZE) as pilot:
         await find_and_pick(pilot, "N001")
-        assert isinstance(app.screen, KioskResult) and "还没有设置 PIN" in screen_text(app)
+        assert result_shown(app) and "还没有设置 PIN" in screen_text(app)
 
 
 async def test_results_update_as_you_type(roster: Campaign, make_app: MakeApp) -> None:
@@ -429,7 +429,7 @@ async def test_next_person_typing_on_a_result_starts_their_search(
         await find_and_pick(pilot, "T001")
         await pilot.press(*"1234", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, KioskResult)
+        assert result_shown(app)
         await pilot.press(*"lh")
         await settle(pilot)
         assert isinstance(app.screen, KioskFind) and app.screen.query_one(Input).value == "lh"

@@ -14,10 +14,9 @@ from tui.app import ChuangyouApp
 from tui.screens.kiosk_find import KioskFind
 from tui.screens.kiosk_home import KioskHome
 from tui.screens.kiosk_pin import KioskPin
-from tui.screens.kiosk_result import KioskResult
 from tui.screens.passphrase import PassphraseScreen
 
-from .conftest import SIZE, FakeMonotonic, MakeApp, screen_text, settle
+from .conftest import SIZE, FakeMonotonic, MakeApp, result_shown, screen_text, settle
 
 SECRET = "secretary-pass"
 
@@ -175,7 +174,7 @@ async def test_result_screen_goes_home_on_enter(
         await settle(pilot)
         await pilot.press(*"1234", "enter")
         await settle(pilot)
-        assert isinstance(app.screen, KioskResult)
+        assert result_shown(app)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskHome)
@@ -238,7 +237,7 @@ async def test_parent_feedback_at_the_kiosk(roster: Campaign, make_app: MakeApp)
         app.screen.query_one("#feedback-comment", Input).value = "[@click=app.quit]很好[/]"
         await pilot.click("#option-satisfied")
         await settle(pilot)
-        assert isinstance(app.screen, KioskResult) and "谢谢您的评价" in screen_text(app)
+        assert result_shown(app) and "谢谢您的评价" in screen_text(app)
     answers = list(roster.repos.feedback.between())
     assert [(a.member, a.option.value, a.comment) for a in answers] == [
         ("T001", "satisfied", "[@click=app.quit]很好[/]")

@@ -19,6 +19,7 @@ from campaign.i18n import t
 from storage.records import Member, SignInMethod
 from tui.kiosk import Outcome, OutcomeKind, PinStep, attempt, attempt_at, before_pin
 from tui.text import literal, member_name, message, one_line
+from tui.widgets.result_box import ResultBox
 
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
@@ -49,6 +50,8 @@ class KioskPin(Screen[None]):
         self.how = how
         #: The session the sign-in is for, once known (looked up while the PIN is typed).
         self.step: PinStep | None = None
+        #: How the sign-in ended, once it did (shown in place of the PIN box).
+        self.outcome: Outcome | None = None
         #: A sign-in is under way: further Enters wait for it.
         self.busy = False
         self.working: Timer | None = None
@@ -58,7 +61,9 @@ class KioskPin(Screen[None]):
         return cast("ChuangyouApp", self.app)
 
     def compose(self) -> ComposeResult:
-        with Middle(), Center(), Vertical(id="pin"):
+        with Middle(id="result-layer"), Center():
+            yield ResultBox(id="pin-result")
+        with Middle(id="pin-layer"), Center(), Vertical(id="pin"):
             yield Static(literal(member_name(self.member)), id="pin-name")
             yield Static(literal(f"{one_line(self.member.school)}  ·  {self.member.code}"), id="pin-who")
             yield Static(message("kiosk.pin_title"), id="pin-title")
@@ -126,10 +131,11 @@ class KioskPin(Screen[None]):
         self.query_one("#pin-message", Static).update(text)
 
     def show_result(self, outcome: Outcome) -> None:
-        from tui.screens.kiosk_result import KioskResult
-
-        # Pushed, not switched: unmounting this screen can wait until the kiosk goes home.
-        self.app.push_screen(KioskResult(outcome))
+        # In place, not a new screen: the result appears in the next frame.
+        self.outcome = outcome
+        self.query_one("#pin-layer").display = False
+        self.query_one("#result-layer").display = True
+        self.query_one(ResultBox).show(outcome)
 
     def action_back(self) -> None:
         self.app.pop_screen()
