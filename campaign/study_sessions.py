@@ -220,7 +220,9 @@ class RollCall:
 def roll_call(c: Campaign, session_id: int) -> RollCall:
     s = get_session(c, session_id)
     records = {a.member: a for a in c.repos.attendance.for_session(session_id)}
-    missing = [m.code for m in c.repos.members.all() if m.active and m.code not in records]
+    # Closing recorded everyone then on the roster; a member without a record joined afterwards.
+    closed = s.closed_at is not None
+    missing = [] if closed else [m.code for m in c.repos.members.all() if m.active and m.code not in records]
     return RollCall(s, state_of(s, c.now()), records, missing)
 
 

@@ -9,8 +9,9 @@ import pytest
 from campaign.clock import FixedClock
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.roster import add_member
 from campaign.signin import sign_in
-from campaign.study_sessions import close_session, create_session, excuse, open_now
+from campaign.study_sessions import close_session, create_session, excuse, open_now, roll_call
 from storage.records import AttendanceStatus, StudySession
 from tests.conftest import NOW
 
@@ -120,5 +121,7 @@ def test_close_marks_absentees_and_excused_stay_excused(roster: Campaign, clock:
     with pytest.raises(Refused) as err:
         sign_in(roster, s.id, "T003", "1234")
     assert err.value.key == "signin.closed"
+    add_member(roster, "T005", "新党员", "实验小学")
+    assert roll_call(roster, s.id).missing == []  # joined after the close: not counted against that session
     open_now(roster, s.id)  # reopened: an absentee may still sign in
     assert sign_in(roster, s.id, "T003", "1234").late
