@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         f"sign-in: {len(signin_ui)} members (PIN required). p50: search {percentile(search_ui, 50) * 1000:.1f} ms, "
         f"sign-in {percentile(signin_ui, 50) * 1000:.1f} ms. For scale: Textual showing a new screen with one Static "
         f"takes {percentile(plain, 50) * 1000:.1f} ms p50, {percentile(plain, 95) * 1000:.1f} ms p95 in the same app "
-        f"(the sign-in shows a new screen); changing one line of text on the current screen takes "
+        f"(a result on its own screen would pay this; the sign-in draws it in place); changing one line of text on the current screen takes "
         f"{percentile(in_place, 50) * 1000:.1f} ms p50, {percentile(in_place, 95) * 1000:.1f} ms p95 (Textual "
         f"draws at most {os.environ.get('TEXTUAL_FPS', '60')} frames a second). "
         f"Load average during the run: {os.getloadavg()[0]:.1f} on "
