@@ -183,11 +183,16 @@ class ChuangyouApp(App[int]):
 
         Called every ``idle_check_s``, so it fires at most that late (a reset Timer would fire between T and 2T).
         """
-        if self.mode != "kiosk" or self.at_home:
+        if self.mode != "kiosk":
             return
         now = self.monotonic()
+        idle = now - self.last_input >= self.settings.idle_timeout_s
+        if self.at_home:
+            if idle and language() != self.home_language:
+                self.go_home()  # a visitor switched the language and walked away
+            return
         due = self.return_home_at is not None and now >= self.return_home_at
-        if due or now - self.last_input >= self.settings.idle_timeout_s:
+        if due or idle:
             self.go_home()
 
     @property

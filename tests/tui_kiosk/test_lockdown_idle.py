@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from textual.command import CommandPalette
 from textual.containers import Vertical
 from textual.content import Content
@@ -254,3 +257,30 @@ async def test_admin_mode_is_not_locked_down(roster: Campaign, make_app: MakeApp
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_language_switched_at_home_comes_back_after_idle(
+    roster: Campaign, make_app: MakeApp, monotonic: FakeMonotonic
+) -> None:
+    app = make_app(roster)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#language")
+        await settle(pilot)
+        assert "Sign in" in screen_text(app)
+        monotonic.advance(app.settings.idle_timeout_s)
+        app.return_home_if_idle()
+        await settle(pilot)
+        assert "签  到" in screen_text(app)
+
+
+def test_language_order_cli_then_env_then_setting(monkeypatch: pytest.MonkeyPatch, roster: Campaign) -> None:
+    from campaign.i18n import language
+    from tui.app import choose_language
+
+    english = replace(roster.settings, language="en")
+    assert choose_language(None, roster.settings) == "zh_CN"
+    assert choose_language(None, english) == "en"
+    monkeypatch.setenv("CHUANGYOU_LANG", "zh_CN.UTF-8")
+    assert choose_language(None, english) == "zh_CN"
+    assert choose_language("en", roster.settings) == "en" and language() == "en"
