@@ -40,6 +40,11 @@ class GroupCommit:
         self._busy = False
         self.commits = 0
 
+    @property
+    def busy(self) -> bool:
+        """Whether a commit is being made or waited for (answers are queued behind it)."""
+        return self._busy
+
     def answer(self, request: AnswerRequest) -> None:
         """Store one answer (blocking; call from a worker thread). Raises :class:`Refused` like ``answer``."""
         slot = _Slot(request)
