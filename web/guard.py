@@ -50,6 +50,10 @@ class RateLimiter:
         self._buckets: dict[str, tuple[float, float]] = {}
         self._guard = threading.Lock()
 
+    def __len__(self) -> int:
+        """How many client addresses are remembered."""
+        return len(self._buckets)
+
     def allow(self, client: str) -> float:
         """0 if ``client`` may proceed (and spend one token), else the seconds until it may try again."""
         now = self._now()
