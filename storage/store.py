@@ -49,6 +49,8 @@ STORE_DIR = "store"
 LOCK_NAME = "store.lock"
 TMP_DIR = ".tmp"
 BACKUP_DIR = "backups"
+#: How often a waiting process retries the lock. Commits take a few milliseconds, so waiters retry at that pace.
+LOCK_POLL_S = 0.002
 
 _PARTITION = re.compile(r"^[a-z][a-z0-9_]*(/[A-Za-z0-9_-]+)?$")
 
@@ -110,7 +112,9 @@ class Store:
         if is_network_filesystem(fstype) and not allow_network_fs:
             raise UnsafeFilesystem(self.root, str(fstype))
         # filelock's lock is re-entrant per thread; our own nesting check (below) sits on top of it.
-        self._lock = FileLock(self.lock_path, timeout=lock_timeout, preserve_lock_file=True)
+        # filelock waits by retrying a non-blocking flock; at its default 50 ms between tries, a process that
+        # commits back to back (a scanner script) wins the lock again and again while others wait for seconds.
+        self._lock = FileLock(self.lock_path, timeout=lock_timeout, preserve_lock_file=True, poll_interval=LOCK_POLL_S)
         self._local = threading.local()
         self._snapshots: dict[str, _Snapshot] = {}
         self._paths: dict[str, Path] = {}
