@@ -183,7 +183,7 @@ class ChuangyouApp(App[int]):
 
         Called every ``idle_check_s``, so it fires at most that late (a reset Timer would fire between T and 2T).
         """
-        if self.mode != "kiosk":
+        if self.mode != "kiosk" or not self.screen_stack:
             return
         now = self.monotonic()
         idle = now - self.last_input >= self.settings.idle_timeout_s
@@ -199,7 +199,8 @@ class ChuangyouApp(App[int]):
     def at_home(self) -> bool:
         from tui.screens.kiosk_home import KioskHome
 
-        return isinstance(self.screen, KioskHome)
+        # Read the stack, not self.screen: while the app shuts down the stack is empty and the timer may still tick.
+        return bool(self.screen_stack) and isinstance(self.screen_stack[-1], KioskHome)
 
     def go_home(self) -> None:
         """Back to the kiosk home, dropping every screen above it (and with them who was there)."""
