@@ -87,8 +87,6 @@ class Outcome:
     session: StudySession | None = None
     at: datetime | None = None
     minutes_late: int = 0
-    #: For LOCKED: until when, as HH:MM.
-    until: str = ""
 
 
 def _refused(exc: Refused, member: Member | None, session: StudySession | None) -> Outcome:
@@ -98,7 +96,7 @@ def _refused(exc: Refused, member: Member | None, session: StudySession | None) 
         "signin.pin_required": OutcomeKind.WRONG_PIN,
         "signin.locked": OutcomeKind.LOCKED,
     }.get(exc.key, OutcomeKind.REFUSED)
-    return Outcome(kind, exc.message(), member, session, until=str(exc.params.get("until", "")))
+    return Outcome(kind, exc.message(), member, session)
 
 
 @dataclass(frozen=True)
