@@ -10,6 +10,8 @@ input any screen goes back home and forgets who was there.
 from __future__ import annotations
 
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, Literal
@@ -58,6 +60,20 @@ ADMIN_THEME = Theme(
 #: App actions a locked kiosk still allows; every other app action (quit, suspend_process, command_palette,
 #: screenshot, switch_mode, change_theme, ...) is refused, whether it comes from a key or an injected ``@click``.
 KIOSK_ACTIONS = frozenset({"leave", "suspend", "toggle_language", "focus_next", "focus_previous", "bell"})
+
+
+#: How often the app checks that its terminal is still there.
+TERMINAL_CHECK_S = 1.0
+#: How long a graceful exit may take once the terminal is gone.
+TERMINAL_GONE_EXIT_S = 2.0
+
+
+def terminal_attached() -> bool:
+    """Whether standard input is still a terminal (after a hang-up it no longer is)."""
+    try:
+        return os.isatty(sys.__stdin__.fileno()) if sys.__stdin__ is not None else False
+    except (OSError, ValueError):
+        return False
 
 
 class ChuangyouApp(App[int]):
@@ -123,6 +139,23 @@ class ChuangyouApp(App[int]):
 
             self.theme = ADMIN_THEME.name
             self.push_screen(AdminHome(self.campaign))
+        if not self.is_headless:
+            self.set_interval(TERMINAL_CHECK_S, self.exit_if_terminal_gone, name="terminal")
+
+    def exit_if_terminal_gone(self) -> None:
+        """Leave when the terminal hung up (a dropped SSH link, a closed window), lock-down or not.
+
+        SIGHUP usually ends the process, but not when a wrapper (make, a launcher that ignores SIGHUP) keeps it
+        from arriving; Textual then reads end-of-file from stdin in a busy loop forever, with nobody to see it.
+        """
+        if terminal_attached():
+            return
+        # Textual's own shutdown writes to the terminal and can wait forever on a hung-up one (seen with
+        # Textual 8.2.8: its writer queue deadlocks). Exiting outright is safe: every store write is atomic.
+        watchdog = threading.Timer(TERMINAL_GONE_EXIT_S, os._exit, args=(0,))
+        watchdog.daemon = True
+        watchdog.start()
+        self.exit(0)
 
     async def on_event(self, event: events.Event) -> None:
         # Input from a person (not one Textual forwards internally) restarts the idle time.
