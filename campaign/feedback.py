@@ -156,6 +156,24 @@ def _new_batch_id(c: Campaign, day: date) -> str:
             return batch_id
 
 
+@dataclass(frozen=True)
+class BatchSummary:
+    """A batch with how many of its slips are still unused."""
+
+    batch: FeedbackBatch
+    unused: int
+
+
+def list_batches(c: Campaign) -> list[BatchSummary]:
+    """Every batch, newest first, with its unused slips (one pass over all slips, however many batches)."""
+    unused: dict[str, int] = {}
+    for token in c.repos.tokens.all():
+        if token.used_at is None:
+            unused[token.batch] = unused.get(token.batch, 0) + 1
+    batches = sorted(c.repos.batches.all(), key=lambda b: (b.issued_at, b.id), reverse=True)
+    return [BatchSummary(b, unused.get(b.id, 0)) for b in batches]
+
+
 def batch_slips(c: Campaign, batch_id: str) -> tuple[FeedbackBatch, Member | None, list[FeedbackToken]]:
     """A batch, its teacher, and its codes (sorted as issued codes were: by code); refused if unknown."""
     batch = c.repos.batches.get(batch_id.strip())
@@ -266,7 +284,7 @@ def answer_many(c: Campaign, requests: Sequence[AnswerRequest]) -> list[Refused 
             if token.member not in schools:
                 member = c.repos.members.get(token.member)
                 schools[token.member] = member.school if member else ""
-            c.repos.tokens.mark_used(code, used_at)
+            c.repos.tokens.mark_used(token, used_at)
             used.add(code)
             answers.append(Feedback(token.member, schools[token.member], option, day, text))
         if answers:

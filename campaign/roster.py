@@ -28,6 +28,16 @@ def add_school(c: Campaign, name: str) -> School:
     return school
 
 
+def list_schools(c: Campaign) -> list[School]:
+    return sorted(c.repos.schools.all(), key=lambda s: s.name)
+
+
+def active_member(c: Campaign, code: str) -> Member | None:
+    """The active member with ``code`` (surrounding blanks ignored), or None: who may sign in or be rated."""
+    member = c.repos.members.get(code.strip())
+    return member if member is not None and member.active else None
+
+
 def check_pin(pin: str) -> None:
     if not (pin.isdigit() and 4 <= len(pin) <= 8):
         raise Refused("roster.pin_format")

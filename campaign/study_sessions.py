@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from storage.records import Attendance, AttendanceStatus, SignInMethod, StudySession
@@ -171,25 +171,18 @@ def close_session(c: Campaign, session_id: int) -> list[Attendance]:
 
 def excuse(c: Campaign, session_id: int, code: str, reason: str) -> Attendance:
     """Record an excused absence (请假) with its reason."""
-    reason = reason.strip()
-    if not reason:
-        raise Refused("sessions.reason_required")
-    with c.store.transaction():
-        s = get_session(c, session_id)
-        member = get_member(c, code)
-        existing = c.repos.attendance.get(s.id, member.code)
-        if existing is not None and existing.status in (AttendanceStatus.ON_TIME, AttendanceStatus.LATE):
-            raise Refused("signin.already", name=member.name, at=f"{existing.at.astimezone(c.tz):%H:%M}")
-        record = Attendance(
-            s.id, member.code, AttendanceStatus.EXCUSED, c.now(), SignInMethod.SECRETARY, by=c.actor, reason=reason
-        )
-        c.repos.attendance.put(record)
-        c.audit("attendance.excuse", session=s.id, member=member.code, reason=reason)
-    return record
+    return _record_for_member(c, session_id, code, reason, AttendanceStatus.EXCUSED, "attendance.excuse")
 
 
 def make_up(c: Campaign, session_id: int, code: str, reason: str) -> Attendance:
     """A make-up sign-in recorded by the secretary (补签): needs a reason and is audited."""
+    return _record_for_member(c, session_id, code, reason, AttendanceStatus.MAKE_UP, "attendance.make_up")
+
+
+def _record_for_member(
+    c: Campaign, session_id: int, code: str, reason: str, status: AttendanceStatus, action: str
+) -> Attendance:
+    """The secretary records ``status`` for a member who has not signed in themselves; audited as ``action``."""
     reason = reason.strip()
     if not reason:
         raise Refused("sessions.reason_required")
@@ -199,11 +192,9 @@ def make_up(c: Campaign, session_id: int, code: str, reason: str) -> Attendance:
         existing = c.repos.attendance.get(s.id, member.code)
         if existing is not None and existing.status in (AttendanceStatus.ON_TIME, AttendanceStatus.LATE):
             raise Refused("signin.already", name=member.name, at=f"{existing.at.astimezone(c.tz):%H:%M}")
-        record = Attendance(
-            s.id, member.code, AttendanceStatus.MAKE_UP, c.now(), SignInMethod.SECRETARY, by=c.actor, reason=reason
-        )
+        record = Attendance(s.id, member.code, status, c.now(), SignInMethod.SECRETARY, by=c.actor, reason=reason)
         c.repos.attendance.put(record)
-        c.audit("attendance.make_up", session=s.id, member=member.code, reason=reason)
+        c.audit(action, session=s.id, member=member.code, reason=reason)
     return record
 
 
@@ -224,6 +215,19 @@ def roll_call(c: Campaign, session_id: int) -> RollCall:
     closed = s.closed_at is not None
     missing = [] if closed else [m.code for m in c.repos.members.all() if m.active and m.code not in records]
     return RollCall(s, state_of(s, c.now()), records, missing)
+
+
+#: The statuses that count as having attended.
+PRESENT = frozenset({AttendanceStatus.ON_TIME, AttendanceStatus.LATE, AttendanceStatus.MAKE_UP})
+
+
+def signed_in_count(c: Campaign, session_id: int) -> int:
+    return sum(1 for a in c.repos.attendance.for_session(session_id) if a.status in PRESENT)
+
+
+def sessions_on(c: Campaign, day: date) -> list[StudySession]:
+    """The sessions starting on ``day`` (the branch's local date)."""
+    return [s for s in c.repos.sessions.all() if s.start.astimezone(c.tz).date() == day]
 
 
 def current_session(c: Campaign) -> StudySession | None:

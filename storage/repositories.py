@@ -2,26 +2,28 @@
 
 Partitioning keeps every durable write small, whatever the years of history:
 
-=====================  ==============================================  =======================
-partition              holds                                           written by
-=====================  ==============================================  =======================
-core                   schools, members, settings                      roster changes
-sessions               study sessions                                  the secretary
-attendance/<id>-<bb>   one study session's attendance, 16 buckets      each sign-in
-pledges/<year>         pledges created that year                       pledge steps
-batches                feedback slip batches                           issuing slips
-tokens/<xx>            slip codes, bucketed by their first 2 letters   issuing, answering
-feedback/<yyyy-mm>     parents' answers by month, without codes        answering
-audit/<yyyy-mm>        the secretary's actions by month                every secretary action
-security               passphrase hash, failed-attempt counters        passphrase, PIN locks
-adjustments            manual points adjustments                       the secretary
-=====================  ==============================================  =======================
+=======================  ===============================================  ======================
+partition                holds                                            written by
+=======================  ===============================================  ======================
+core                     schools, members, settings                       roster changes
+sessions                 study sessions                                   the secretary
+attendance/<id>-<bb>     one study session's attendance, 16 buckets       each sign-in
+pledges/<year>           pledges created that year                        pledge steps
+batches                  feedback slip batches                            issuing slips
+tokens/<xx>              slip codes, bucketed by their first 2 letters    issuing slips
+used/<batch>             the used codes of one batch of slips             answering
+feedback/<yyyy-mm>-<bb>  parents' answers by month, 16 buckets, no codes  answering
+audit/<yyyy-mm>          the secretary's actions by month                 every secretary action
+security                 passphrase hash, failed-attempt counters         passphrase, PIN locks
+adjustments              manual points adjustments                        the secretary
+=======================  ===============================================  ======================
 
 Reads outside a transaction come from snapshots; call writes inside ``with store.transaction():``.
 """
 
 from __future__ import annotations
 
+import secrets
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -48,6 +50,7 @@ from .store import Store
 from .tinystore import tinydb_for
 
 ATTENDANCE_BUCKETS = 16
+FEEDBACK_BUCKETS = 16
 
 
 def _table(store: Store, partition: str, name: str) -> Table:
@@ -260,7 +263,16 @@ def token_partition(code: str) -> str:
     return f"tokens/{code[:2].upper()}"
 
 
+def used_partition(batch_id: str) -> str:
+    return f"used/{batch_id}"
+
+
 class Tokens:
+    """Slip codes. A code's record is written once, when issued (``tokens/<xx>``, found by the code); that it was
+    used is recorded beside the other used codes of its batch (``used/<batch>``). A group of parents answering at
+    a meeting holds slips of one batch, so their answers commit one small file instead of one per slip.
+    """
+
     def __init__(self, store: Store) -> None:
         self.store = store
 
@@ -271,43 +283,66 @@ class Tokens:
         for partition, docs in groups.items():
             _table(self.store, partition, "tokens").insert_multiple(docs)
 
+    def _used(self, batch_id: str) -> dict[str, str]:
+        return {d["code"]: d["used_at"] for d in _docs(self.store, used_partition(batch_id), "used").values()}
+
+    def _token(self, doc: dict[str, Any], used: dict[str, str]) -> FeedbackToken:
+        token = FeedbackToken.from_doc(doc)
+        at = used.get(token.code)
+        return replace(token, used_at=datetime.fromisoformat(at)) if at and token.used_at is None else token
+
     def get(self, code: str) -> FeedbackToken | None:
         if len(code) < 2:
             return None
         for d in _docs(self.store, token_partition(code), "tokens").values():
             if d["code"] == code:
-                return FeedbackToken.from_doc(d)
+                return self._token(d, self._used(d["batch"]))
         return None
 
-    def mark_used(self, code: str, at: datetime) -> None:
-        _table(self.store, token_partition(code), "tokens").update({"used_at": at.isoformat()}, where("code") == code)
+    def mark_used(self, token: FeedbackToken, at: datetime) -> None:
+        _table(self.store, used_partition(token.batch), "used").insert({"code": token.code, "used_at": at.isoformat()})
+
+    def _docs_where(self, keep: Any) -> Iterator[FeedbackToken]:
+        used: dict[str, dict[str, str]] = {}
+        for p in self.store.partitions("tokens"):
+            for d in _docs(self.store, p, "tokens").values():
+                if keep(d):
+                    batch = d["batch"]
+                    if batch not in used:
+                        used[batch] = self._used(batch)
+                    yield self._token(d, used[batch])
+
+    def all(self) -> Iterator[FeedbackToken]:
+        return self._docs_where(lambda d: True)
 
     def for_batch(self, batch_id: str) -> list[FeedbackToken]:
-        out: list[FeedbackToken] = []
-        for p in self.store.partitions("tokens"):
-            out.extend(
-                FeedbackToken.from_doc(d) for d in _docs(self.store, p, "tokens").values() if d["batch"] == batch_id
-            )
-        return out
+        return list(self._docs_where(lambda d: d["batch"] == batch_id))
 
 
 class FeedbackRepo:
+    """Parents' answers, by month, each month spread over buckets so that no commit rewrites a whole month.
+
+    An answer has no key anyone looks it up by, so each commit puts its answers in one bucket chosen at random:
+    the files stay a sixteenth of a month, and the bucket says nothing about which slip an answer came from.
+    """
+
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def add(self, answer: Feedback) -> None:
-        _table(self.store, f"feedback/{answer.day:%Y-%m}", "feedback").insert(answer.to_doc())
+        self.add_many([answer])
 
     def add_many(self, answers: list[Feedback]) -> None:
+        bucket = secrets.randbelow(FEEDBACK_BUCKETS)
         groups: dict[str, list[dict[str, Any]]] = {}
         for a in answers:
-            groups.setdefault(f"feedback/{a.day:%Y-%m}", []).append(a.to_doc())
+            groups.setdefault(f"feedback/{a.day:%Y-%m}-{bucket:02d}", []).append(a.to_doc())
         for partition, docs in groups.items():
             _table(self.store, partition, "feedback").insert_multiple(docs)
 
     def between(self, first: date | None = None, last: date | None = None) -> Iterator[Feedback]:
         for p in self.store.partitions("feedback"):
-            month = p.split("/")[1]
+            month = p.split("/")[1][:7]
             if (first and month < f"{first:%Y-%m}") or (last and month > f"{last:%Y-%m}"):
                 continue
             for d in _docs(self.store, p, "feedback").values():

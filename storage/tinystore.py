@@ -11,7 +11,8 @@ Two TinyDB habits are unsafe with several processes and are switched off here:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
@@ -38,6 +39,18 @@ class PartitionStorage(Storage):
         self._store.write(self._partition, data)
 
 
+@contextmanager
+def _updating(storage: Storage) -> Iterator[None]:
+    """TinyDB mutates what read() returns before calling write(): while it does, reads hand out a private copy,
+    never the shared snapshot (and outside a transaction they fail before anything is touched)."""
+    assert isinstance(storage, PartitionStorage)
+    storage.for_update = True
+    try:
+        yield
+    finally:
+        storage.for_update = False
+
+
 class StoreTable(Table):
     """A TinyDB table that never trusts a per-process id counter or query cache."""
 
@@ -49,15 +62,8 @@ class StoreTable(Table):
         super().__init__(storage, name, cache_size=0, persist_empty=persist_empty)
 
     def _update_table(self, updater: Callable[[dict[int, Any]], None]) -> None:
-        # TinyDB mutates what read() returns before calling write(): it must get a private copy, never the
-        # shared snapshot (and outside a transaction, fail before touching anything).
-        storage = self._storage
-        assert isinstance(storage, PartitionStorage)
-        storage.for_update = True
-        try:
+        with _updating(self._storage):
             super()._update_table(updater)
-        finally:
-            storage.for_update = False
 
     def insert(self, document: Any) -> int:
         self._next_id = None
@@ -74,13 +80,8 @@ class StoreDB(TinyDB):
     table_class = StoreTable
 
     def drop_table(self, name: str) -> None:
-        storage = self.storage
-        assert isinstance(storage, PartitionStorage)
-        storage.for_update = True
-        try:
+        with _updating(self.storage):
             super().drop_table(name)
-        finally:
-            storage.for_update = False
 
 
 def tinydb_for(store: Store, partition: str) -> TinyDB:

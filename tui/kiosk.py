@@ -14,9 +14,18 @@ from campaign import signin
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
-from campaign.roster import list_members
-from campaign.study_sessions import SessionState, Window, current_session, next_session, state_of, window
-from storage.records import AttendanceStatus, Member, SignInMethod, StudySession
+from campaign.roster import active_member, list_members
+from campaign.study_sessions import (
+    SessionState,
+    Window,
+    current_session,
+    next_session,
+    sessions_on,
+    signed_in_count,
+    state_of,
+    window,
+)
+from storage.records import Member, SignInMethod, StudySession
 
 
 @dataclass(frozen=True)
@@ -33,12 +42,7 @@ def home_view(c: Campaign) -> HomeView:
     session = current_session(c) or next_session(c)
     if session is None:
         return HomeView(None, None, None, 0)
-    signed = sum(
-        1
-        for a in c.repos.attendance.for_session(session.id)
-        if a.status in (AttendanceStatus.ON_TIME, AttendanceStatus.LATE, AttendanceStatus.MAKE_UP)
-    )
-    return HomeView(session, state_of(session, c.now()), window(session), signed)
+    return HomeView(session, state_of(session, c.now()), window(session), signed_in_count(c, session.id))
 
 
 def active_members(c: Campaign) -> list[Member]:
@@ -57,11 +61,7 @@ def signin_target(c: Campaign) -> StudySession | None:
     upcoming = next_session(c)
     if upcoming is not None and upcoming.start.astimezone(c.tz).date() == today:
         return upcoming
-    earlier = [
-        s
-        for s in c.repos.sessions.all()
-        if s.start.astimezone(c.tz).date() == today and state_of(s, now) is SessionState.CLOSED
-    ]
+    earlier = [s for s in sessions_on(c, today) if state_of(s, now) is SessionState.CLOSED]
     return max(earlier, key=lambda s: s.end) if earlier else None
 
 
@@ -133,8 +133,8 @@ def attempt(c: Campaign, code: str, pin: str | None, *, how: SignInMethod) -> Ou
 def attempt_at(c: Campaign, session: StudySession | None, code: str, pin: str | None, *, how: SignInMethod) -> Outcome:
     """Sign ``code`` in at ``session`` (as found by :func:`before_pin`); ``sign_in`` re-checks its window inside
     its own transaction, so a session that closed since is refused all the same."""
-    member = c.repos.members.get(code.strip())
-    if member is None or not member.active:
+    member = active_member(c, code)
+    if member is None:
         return Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=code.strip()))
     if session is None:
         return Outcome(OutcomeKind.REFUSED, t("signin.no_session"), member)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -15,67 +14,19 @@ from campaign import passphrase
 from campaign.context import Campaign
 from campaign.study_sessions import create_session
 from tests.conftest import NOW
-from tests.tools import require_tool
+from tests.e2e.terminal import Terminal, open_terminal
 
 pytestmark = pytest.mark.e2e
 
 CHUANGYOU = Path(sys.executable).parent / "chuangyou"
 PASSPHRASE = "secretary passphrase"
 LIVE_DEADLINE_S = 2.0
-#: For the steps before the measured one (the app's start-up on a loaded machine).
-STEP_DEADLINE_S = 20.0
-
-
-class Terminal:
-    """A detached tmux session on a private server: keys in with send-keys, the screen out with capture-pane."""
-
-    def __init__(self, tmux: str, socket: Path, env: dict[str, str]) -> None:
-        self.tmux, self.socket, self.env = tmux, socket, env
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [self.tmux, "-S", str(self.socket), *args], env=self.env, capture_output=True, text=True, check=True
-        )
-        return done.stdout
-
-    def start(self, command: list[str], width: int, height: int) -> None:
-        self.run("new-session", "-d", "-s", "admin", "-x", str(width), "-y", str(height), *command)
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "admin")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "admin", *keys)
-
-    def wait_for(self, *texts: str, deadline_s: float = STEP_DEADLINE_S) -> str:
-        """Poll the pane until every one of ``texts`` shows, or fail with what it shows."""
-        end = time.monotonic() + deadline_s
-        shown = ""
-        while time.monotonic() < end:
-            shown = self.screen()
-            if all(text in shown for text in texts):
-                return shown
-            time.sleep(0.05)
-        raise AssertionError(f"never saw {texts!r} within {deadline_s}s; the terminal shows:\n{shown}")
-
-    def stop(self) -> None:
-        subprocess.run([self.tmux, "-S", str(self.socket), "kill-server"], env=self.env, capture_output=True)
 
 
 @pytest.fixture
 def admin_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, dict[str, str]]]:
-    tmux = require_tool("tmux", "apt-get install tmux")
-    env = {
-        **os.environ,
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "TERM": "xterm-256color",
-        "CHUANGYOU_NOW": NOW.strftime("%Y-%m-%dT%H:%M"),
-    }
-    env.pop("CHUANGYOU_LANG", None)
-    env.pop("TMUX", None)
-    term = Terminal(tmux, tmp_path / "tmux.sock", env)
-    yield term, env
+    term = open_terminal(tmp_path, "admin")
+    yield term, term.env
     term.stop()
 
 

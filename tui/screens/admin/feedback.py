@@ -49,10 +49,9 @@ def batch_rows(c: Campaign) -> list[BatchRow]:
     """Every batch, newest first, with its teacher's name and its unused slips."""
     names = {m.code: m.name for m in roster.list_members(c)}
     rows: list[BatchRow] = []
-    for batch in sorted(c.repos.batches.all(), key=lambda b: (b.issued_at, b.id), reverse=True):
-        _, _, tokens = feedback.batch_slips(c, batch.id)
-        unused = sum(1 for token in tokens if token.used_at is None)
-        rows.append(BatchRow(batch, names.get(batch.member, batch.member), unused))
+    for summary in feedback.list_batches(c):
+        batch = summary.batch
+        rows.append(BatchRow(batch, names.get(batch.member, batch.member), summary.unused))
     return rows
 
 

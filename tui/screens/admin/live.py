@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import WorkerCancelled
 
+from campaign import roster
 from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.i18n import t
@@ -72,7 +73,7 @@ class LiveView:
 
 def load_view(c: Campaign, session_id: int) -> LiveView:
     roll = ss.roll_call(c, session_id)
-    members = {m.code: m for m in c.repos.members.all()}
+    members = {m.code: m for m in roster.list_members(c)}
     tz = c.tz
     rows: list[LiveRow] = []
     for code, a in roll.records.items():

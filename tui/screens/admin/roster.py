@@ -114,7 +114,7 @@ class RosterScreen(AdminScreen):
 
     async def reload(self) -> None:
         c = self.campaign
-        self.members, self.schools = await in_thread(self, lambda: (roster.list_members(c), c.repos.schools.all()))
+        self.members, self.schools = await in_thread(self, lambda: (roster.list_members(c), roster.list_schools(c)))
         self.show()
 
     def show(self) -> None:
