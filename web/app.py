@@ -3,9 +3,9 @@
 Routes: ``GET|POST /f/<code>`` (the form and its answer), ``GET /thanks``, ``GET /static/style.css``. Anything
 else is a 404 page. No admin page, no listing, no comments shown back, no JavaScript, no external assets.
 
-Store calls run in worker threads (:func:`starlette.concurrency.run_in_threadpool`): the store's lock is
-re-entrant per thread, so two asyncio tasks on the event loop's thread would not exclude each other, and a
-handler never awaits while a transaction is open.
+Store calls run in worker threads (:func:`starlette.concurrency.run_in_threadpool`, and the group commit's
+own hand-off): the store's lock is re-entrant per thread, so two asyncio tasks on the event loop's thread would
+not exclude each other, and a handler never awaits while a transaction is open.
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def create_app(c: Campaign, *, rate_limit: RateLimit | None = None, max_body: in
             return _message(lang, 400, "web.bad_method_title", t("web.bad_method_body", lang=lang))
         option, comment = fields.get("option", ""), fields.get("comment", "")
         try:
-            await run_in_threadpool(group.answer, AnswerRequest(code, option, comment))
+            await group.answer(AnswerRequest(code, option, comment))
         except Refused as exc:
             if exc.key in SLIP_REFUSALS:
                 return slip_refused(exc, lang)

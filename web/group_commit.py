@@ -1,18 +1,20 @@
 """Group commit: answers that arrive together are stored in one store transaction.
 
-Each answer costs a durable multi-file commit (its slip's bucket and the month's answers, through the
-journal), so committing them one at a time caps throughput at roughly one fsync chain per answer. Here the
-first caller that finds no commit running becomes the *leader*: it takes the store's lock, then every answer
-waiting at that moment, and stores them with :func:`campaign.feedback.answer_many`. The others wait; when the
-leader is done it wakes them with their own outcome and hands leadership to the first answer that arrived
-meanwhile. Every caller runs in a worker thread (never on the event loop, which never waits on the lock), and
-each answer is acknowledged only after its commit.
+Each answer costs a durable multi-file commit (its batch's used codes and the month's answers, through the
+journal), so committing them one at a time caps throughput at roughly one fsync chain per answer. Here answers
+queue on the event loop; one drain task at a time hands the queue to a worker thread, which takes the store's
+lock, then every answer waiting at that moment, and stores them with :func:`campaign.feedback.answer_many`.
+Each caller's future then gets its own outcome. One thread hand-off per group, not per answer; the event loop
+never waits on the lock (the worker thread does), and each answer is acknowledged only after its commit.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from anyio import to_thread
 
 from campaign.context import Campaign
 from campaign.errors import Refused
@@ -23,70 +25,65 @@ MAX_GROUP = 128
 
 
 @dataclass
-class _Slot:
+class _Waiting:
     request: AnswerRequest
-    wake: threading.Event = field(default_factory=threading.Event)
-    lead: bool = False
-    outcome: Refused | None = None
-    error: BaseException | None = None
+    future: asyncio.Future[Refused | None]
 
 
 class GroupCommit:
     def __init__(self, c: Campaign, max_group: int = MAX_GROUP) -> None:
         self.c = c
         self.max_group = max_group
+        # Appended to on the event loop, taken from in the worker thread (under the store's lock).
         self._mutex = threading.Lock()
-        self._pending: list[_Slot] = []
-        self._busy = False
+        self._pending: list[_Waiting] = []
+        self._drain: asyncio.Task[None] | None = None
         self.commits = 0
 
     @property
     def busy(self) -> bool:
         """Whether a commit is being made or waited for (answers are queued behind it)."""
-        return self._busy
+        return self._drain is not None and not self._drain.done()
 
-    def answer(self, request: AnswerRequest) -> None:
-        """Store one answer (blocking; call from a worker thread). Raises :class:`Refused` like ``answer``."""
-        slot = _Slot(request)
+    async def answer(self, request: AnswerRequest) -> None:
+        """Store one answer once its group is committed. Raises :class:`Refused` like ``campaign.feedback.answer``."""
+        waiting = _Waiting(request, asyncio.get_running_loop().create_future())
         with self._mutex:
-            self._pending.append(slot)
-            lead = not self._busy
-            self._busy = True
-        if not lead:
-            slot.wake.wait()
-        if slot.lead or lead:
-            self._lead()
-        if slot.error is not None:
-            raise slot.error
-        if slot.outcome is not None:
-            raise slot.outcome
+            self._pending.append(waiting)
+        if not self.busy:
+            self._drain = asyncio.create_task(self._drain_queue())
+        # The commit goes on if this caller gives up (a client hanging up): shielded from its cancellation.
+        outcome = await asyncio.shield(waiting.future)
+        if outcome is not None:
+            raise outcome
 
-    def _take(self) -> list[_Slot]:
+    def _take(self) -> list[_Waiting]:
         with self._mutex:
             group, self._pending = self._pending[: self.max_group], self._pending[self.max_group :]
         return group
 
-    def _lead(self) -> None:
-        group: list[_Slot] = []
+    def _commit(self) -> tuple[list[_Waiting], list[Refused | None] | Exception]:
+        # Worker thread. Take the group only once the store's lock is held: answers that arrive while another
+        # process holds it join this commit instead of queueing behind it.
+        group: list[_Waiting] = []
         try:
-            # Take the group only once the store's lock is held: answers that arrive while another process
-            # holds it join this commit instead of queueing behind it.
             with self.c.store.transaction():
                 group = self._take()
-                outcomes = answer_many(self.c, [s.request for s in group])
-            for s, o in zip(group, outcomes, strict=True):
-                s.outcome = o
-        except BaseException as exc:  # every waiter must hear about a failed commit
-            group = group or self._take()
-            for s in group:
-                s.error = exc
-        self.commits += 1
-        with self._mutex:
-            if self._pending:
-                successor = self._pending[0]
-                successor.lead = True
-                successor.wake.set()
-            else:
-                self._busy = False
-        for s in group:
-            s.wake.set()
+                return group, answer_many(self.c, [w.request for w in group])
+        except Exception as exc:  # every waiter of this group must hear about a failed commit
+            return group or self._take(), exc
+
+    async def _drain_queue(self) -> None:
+        while True:
+            with self._mutex:
+                if not self._pending:
+                    return
+            group, outcomes = await to_thread.run_sync(self._commit)
+            self.commits += 1
+            for i, w in enumerate(group):
+                if w.future.done():
+                    continue
+                if isinstance(outcomes, Exception):
+                    w.future.set_exception(outcomes)
+                else:
+                    w.future.set_result(outcomes[i])

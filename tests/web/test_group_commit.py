@@ -1,8 +1,8 @@
-"""Group commit: answers from many worker threads share commits, and each caller hears its own outcome."""
+"""Group commit: answers from many requests share commits, and each caller hears its own outcome."""
 
 from __future__ import annotations
 
-import threading
+import asyncio
 
 import pytest
 
@@ -15,35 +15,25 @@ from web.group_commit import GroupCommit
 from ..feedback.helpers import store_fingerprint
 
 
-def _answer_all(group: GroupCommit, requests: list[fb.AnswerRequest]) -> list[str]:
-    outcomes: list[str] = [""] * len(requests)
-    start = threading.Barrier(len(requests))
-
-    def one(i: int) -> None:
-        start.wait()
+async def _answer_all(group: GroupCommit, requests: list[fb.AnswerRequest]) -> list[str]:
+    async def one(request: fb.AnswerRequest) -> str:
         try:
-            group.answer(requests[i])
-            outcomes[i] = "stored"
+            await group.answer(request)
         except Refused as exc:
-            outcomes[i] = exc.key
+            return exc.key
         except StoreBusy:
-            outcomes[i] = "busy"
+            return "busy"
+        return "stored"
 
-    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(requests))]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join(timeout=60)
-        assert not th.is_alive(), "a caller was never woken"
-    return outcomes
+    return list(await asyncio.wait_for(asyncio.gather(*(one(r) for r in requests)), 60))
 
 
-def test_concurrent_answers_share_commits_and_each_gets_its_own_outcome(roster: Campaign) -> None:
+async def test_concurrent_answers_share_commits_and_each_gets_its_own_outcome(roster: Campaign) -> None:
     codes = list(fb.issue_batch(roster, "T001", 30).codes)
     requests = [fb.AnswerRequest(k, "satisfied", f"c{i}") for i, k in enumerate(codes)]
     requests += [fb.AnswerRequest(codes[0], "satisfied", "again"), fb.AnswerRequest(codes[1], "bad-option")]
     group = GroupCommit(roster)
-    outcomes = _answer_all(group, requests)
+    outcomes = await _answer_all(group, requests)
     assert outcomes.count("stored") == 30
     assert sorted(o for o in outcomes if o != "stored") == ["feedback.bad_option", "feedback.used_code"]
     assert group.commits < 30  # answers waiting together were committed together
@@ -52,7 +42,7 @@ def test_concurrent_answers_share_commits_and_each_gets_its_own_outcome(roster: 
     assert len(stored) == 30 and stored - {"c0", "again"} == {f"c{i}" for i in range(1, 30)}
 
 
-def test_a_failed_commit_reaches_every_waiting_caller_and_stores_nothing(
+async def test_a_failed_commit_reaches_every_waiting_caller_and_stores_nothing(
     roster: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     codes = list(fb.issue_batch(roster, "T002", 12).codes)
@@ -64,7 +54,7 @@ def test_a_failed_commit_reaches_every_waiting_caller_and_stores_nothing(
     group = GroupCommit(roster)
     with monkeypatch.context() as patch:
         patch.setattr("web.group_commit.answer_many", busy)
-        assert _answer_all(group, [fb.AnswerRequest(k, "satisfied") for k in codes]) == ["busy"] * 12
+        assert await _answer_all(group, [fb.AnswerRequest(k, "satisfied") for k in codes]) == ["busy"] * 12
     assert store_fingerprint(roster) == before
-    group.answer(fb.AnswerRequest(codes[0], "satisfied"))  # the group commit still works afterwards
+    await group.answer(fb.AnswerRequest(codes[0], "satisfied"))  # the group commit still works afterwards
     assert len(list(roster.repos.feedback.between())) == 1
