@@ -11,7 +11,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-NOT_BENCHES = {"scale", "__main__"}
+NOT_BENCHES = {"scale", "form_client", "__main__"}
 
 
 def benches() -> list[str]:

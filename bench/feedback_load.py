@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import signal
@@ -39,9 +38,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
 from bench import percentile
+from bench.form_client import Connection
 
 TARGET_RATE = 300.0
 TARGET_P99 = 0.100
@@ -197,61 +196,6 @@ class Run:
         return percentile(self.latencies, 99)
 
 
-class Connection:
-    """A bare HTTP/1.1 keep-alive client for form posts: a few microseconds of Python per request, so the load
-    generator leaves the machine's two cores to the server (httpx took most of a core at 300 requests/s)."""
-
-    def __init__(self, port: int, local_host: str) -> None:
-        self.port, self.local_host = port, local_host
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def connect(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(HOST, self.port, local_addr=(self.local_host, 0))
-
-    async def post(self, path: str, form: dict[str, str]) -> int:
-        body = urlencode(form).encode()
-        head = (
-            f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode()
-        for attempt in (1, 2):  # the server may have closed an idle keep-alive connection: reconnect once
-            if self.writer is None:
-                await self.connect()
-            assert self.reader is not None and self.writer is not None
-            try:
-                self.writer.write(head + body)
-                status_line = await self.reader.readline()
-                if not status_line:
-                    raise ConnectionResetError("closed by the server")
-                headers = await self.reader.readuntil(b"\r\n\r\n")
-            except (ConnectionError, asyncio.IncompleteReadError):
-                await self.close()
-                if attempt == 2:
-                    raise
-                continue
-            length, close = 0, False
-            for line in (status_line + headers).split(b"\r\n")[1:]:
-                name, _, value = line.partition(b":")
-                if name.lower() == b"content-length":
-                    length = int(value)
-                elif name.lower() == b"connection" and value.strip().lower() == b"close":
-                    close = True
-            if length:
-                await self.reader.readexactly(length)
-            if close:
-                await self.close()
-            return int(status_line.split()[1])
-        raise AssertionError("unreachable")
-
-    async def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            with contextlib.suppress(ConnectionError):
-                await self.writer.wait_closed()
-        self.reader = self.writer = None
-
-
 async def drive(
     label: str, port: int, plan: dict[str, tuple[str, str]], clients: int, timeout_s: float, rate: float = 0.0
 ) -> Run:
@@ -265,7 +209,7 @@ async def drive(
     codes = list(plan)
     # Each client has its own loopback address, so the server's per-client limit sees that many phones; all
     # connect before the clock starts.
-    connections = [Connection(port, f"127.0.0.{2 + n % 250}") for n in range(clients)]
+    connections = [Connection(HOST, port, f"127.0.0.{2 + n % 250}") for n in range(clients)]
     await asyncio.gather(*(conn.connect() for conn in connections))
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(len(codes)):
