@@ -20,12 +20,19 @@ class StoreCorrupt(StoreError):
 
 
 class StoreWriteFailed(StoreError):
-    """A durable write failed (disk full, I/O error). The previous file is intact; nothing was changed."""
+    """A durable write failed (disk full, I/O error).
 
-    def __init__(self, path: Path, cause: OSError) -> None:
+    Normally the previous files are intact and nothing was changed. With ``pending``, the change was already
+    recorded in the commit journal but could not be finished: the next process to take the lock completes it.
+    """
+
+    def __init__(self, path: Path, cause: OSError, *, pending: bool = False) -> None:
         self.path = path
         self.cause = cause
-        super().__init__(f"could not write {path}: {cause.strerror or cause}")
+        self.pending = pending
+        super().__init__(
+            f"could not write {path}: {cause.strerror or cause}" + (" (completed later)" if pending else "")
+        )
 
 
 class StoreBusy(StoreError):

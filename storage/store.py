@@ -217,11 +217,17 @@ class Store:
                     temps[p] = write_temp(self.tmp_dir, blob)
                 journal.commit_renames(self.root, self.tmp_dir, [(temps[p], finals[p]) for p in encoded])
             except OSError as exc:
-                if not (self.root / journal.JOURNAL_NAME).exists():
+                if (self.root / journal.JOURNAL_NAME).exists():
+                    # The journal is durable, so the commit is decided: finish it now if the disk lets us.
+                    try:
+                        journal.recover(self.root)
+                    except OSError as again:
+                        raise StoreWriteFailed(self.root / journal.JOURNAL_NAME, again, pending=True) from exc
+                else:
                     for t in temps.values():
                         t.unlink(missing_ok=True)
-                failed = next((finals[p] for p in encoded if p not in temps), self.root / journal.JOURNAL_NAME)
-                raise StoreWriteFailed(failed, exc) from exc
+                    failed = next((finals[p] for p in encoded if p not in temps), self.root / journal.JOURNAL_NAME)
+                    raise StoreWriteFailed(failed, exc) from exc
         self.commits += 1
         with self._snapshot_guard:
             for p in encoded:

@@ -403,3 +403,44 @@ def test_orphan_temporary_files_are_removed_at_the_next_lock_and_the_lock_file_s
     open_store(data_dir)
     assert os.listdir(tmp) == []
     assert (data_dir / "store.lock").exists()  # never deleted: deleting it would break exclusion
+
+
+def _failing_renames(monkeypatch: pytest.MonkeyPatch, failures: int) -> None:
+    """The next ``failures`` renames that a journal applies fail with EIO (the journal itself is written)."""
+    real = os.replace
+    left = [failures]
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).name != JOURNAL_NAME and left[0] > 0:
+            left[0] -= 1
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real(src, dst)
+
+    monkeypatch.setattr("storage.journal.os.replace", replace)
+
+
+def test_a_rename_failing_after_the_journal_is_finished_at_once(
+    roster: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_renames(monkeypatch, 1)  # the journal's own recovery retries it, and this time it works
+    add_member(roster, "T009", "新党员", "实验小学")  # a roster change and its audit entry: a journal commit
+    assert roster.repos.members.get("T009") is not None and _audited(roster, "T009")
+    assert not (roster.store.root / JOURNAL_NAME).exists()
+
+
+def test_a_commit_that_cannot_be_finished_says_it_will_be(
+    roster: Campaign, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        _failing_renames(patch, 2)  # the commit's rename and the immediate retry both fail
+        with pytest.raises(StoreWriteFailed) as caught:
+            add_member(roster, "T009", "新党员", "实验小学")
+    assert caught.value.pending
+    from tui.cli.common import store_error_message
+
+    assert store_error_message(caught.value).startswith("无法完成写入") and "下次打开数据时会自动完成" in (
+        store_error_message(caught.value)
+    )
+    c = open_campaign(data_dir, clock=roster.clock)  # the next opener completes it, as the message promised
+    assert c.repos.members.get("T009") is not None and _audited(c, "T009")
+    assert check_store(c.store) == []

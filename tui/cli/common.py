@@ -46,7 +46,8 @@ def store_error_message(exc: StoreError) -> str:
         second = t("store.corrupt_backup", backup=exc.backup) if exc.backup else t("store.corrupt_no_backup")
         return f"{first}\n{second}"
     if isinstance(exc, StoreWriteFailed):
-        return t("store.write_failed", path=exc.path, reason=exc.cause.strerror or str(exc.cause))
+        key = "store.write_pending" if exc.pending else "store.write_failed"
+        return t(key, path=exc.path, reason=exc.cause.strerror or str(exc.cause))
     if isinstance(exc, StoreBusy):
         return t("store.busy", timeout=f"{exc.timeout:g}")
     if isinstance(exc, SchemaTooNew):
