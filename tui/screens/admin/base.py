@@ -8,6 +8,8 @@ the language active now. A description that is no catalog key is shown as it is.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePath
+from typing import ClassVar
 
 from textual.binding import ActiveBinding
 from textual.screen import Screen
@@ -16,7 +18,8 @@ from campaign.i18n import t
 
 
 class AdminScreen(Screen[None]):
-    CSS_PATH = "admin.tcss"
+    # Spelled out as Textual's own (private) CSSPathType, so subclasses may list several sheets.
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = "admin.tcss"
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -1,25 +1,23 @@
-"""What the parent-feedback screens share: their style sheets, footer keys worded from the ``admin_feedback``
-catalog, and running a campaign call in a worker thread with a refusal coming back as a message.
+"""What the parent-feedback screens share: their style sheets, and running a campaign call in a worker thread
+with a refusal coming back as a message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from pathlib import PurePath
 from typing import ClassVar, TypeVar
 
-from textual.binding import ActiveBinding
 from textual.message import Message
 
 from campaign.errors import Refused
-from campaign.i18n import t
 from storage.errors import StoreError
 
 from .base import AdminScreen
 from .calls import failure_message
 
 T = TypeVar("T")
-CATALOG_PREFIX = "admin_feedback."
 
 
 @dataclass
@@ -30,20 +28,10 @@ class Problem(Message):
 
 
 class FeedbackBase(AdminScreen):
-    """A secretary screen about parent feedback. Binding descriptions may be ``admin_feedback.*`` catalog keys."""
+    """A secretary screen about parent feedback (its binding descriptions are catalog keys, as on every
+    :class:`AdminScreen`)."""
 
-    # The admin style sheet plus this one; AdminScreen declares CSS_PATH as a plain str, hence the ignore.
-    CSS_PATH: ClassVar[list[str]] = ["admin.tcss", "feedback.tcss"]  # type: ignore[assignment]
-
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        out: dict[str, ActiveBinding] = {}
-        for key, active in super().active_bindings.items():
-            description = active.binding.description
-            if description.startswith(CATALOG_PREFIX):
-                active = active._replace(binding=replace(active.binding, description=t(description)))
-            out[key] = active
-        return out
+    CSS_PATH: ClassVar[str | PurePath | list[str | PurePath] | None] = ["admin.tcss", "feedback.tcss"]
 
     def outcome(self, call: Callable[[], T]) -> T | None:
         """``call()`` (from a worker thread); a refusal or store failure is posted as :class:`Problem`.
