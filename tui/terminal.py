@@ -12,6 +12,16 @@ import os
 FPS = "120"
 
 
+#: Terminals that cannot draw Chinese characters: the Linux text console (its fonts hold 512 glyphs at most).
+NO_CJK_TERMS = frozenset({"linux"})
+
+
+def can_show_chinese(environ: dict[str, str] | None = None) -> bool:
+    """Whether this process's terminal can draw Chinese characters (as far as ``TERM`` tells)."""
+    env = os.environ if environ is None else environ
+    return env.get("TERM", "") not in NO_CJK_TERMS
+
+
 def prepare() -> None:
     """Set Textual's environment for this process unless the user already did."""
     os.environ.setdefault("TEXTUAL_FPS", FPS)

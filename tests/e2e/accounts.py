@@ -7,14 +7,21 @@ launcher script that every account can execute.
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
 import stat
+import subprocess
 import sys
 import sysconfig
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from tests.tools import require_tool
+import pytest
+
+from tests.tools import in_ci, require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,3 +59,30 @@ def launcher() -> Path:
 
 def remove_launcher(script: Path) -> None:
     shutil.rmtree(script.parent, ignore_errors=True)
+
+
+def require_root() -> None:
+    """Adding accounts and starting system daemons need root: skip locally without it, fail under CI."""
+    if os.geteuid() != 0:
+        message = "adding a test account needs root"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@contextmanager
+def temporary_account(prefix: str) -> Iterator[tuple[str, str]]:
+    """A new Unix account and its own group, (user, group); removed with its processes afterwards."""
+    require_root()
+    useradd = require_tool("useradd", "apt-get install passwd")
+    suffix = secrets.token_hex(3)
+    user, group = f"{prefix}{suffix}", f"{prefix}g{suffix}"
+    subprocess.run(["groupadd", group], check=True)
+    # A password of "*": no password logs in, yet the account is not locked (sshd refuses locked accounts).
+    subprocess.run([useradd, "--create-home", "--shell", "/bin/sh", "--gid", group, "-p", "*", user], check=True)
+    try:
+        yield user, group
+    finally:
+        subprocess.run(["pkill", "-KILL", "-u", user], check=False)
+        subprocess.run(["userdel", "--remove", user], check=False, capture_output=True)
+        subprocess.run(["groupdel", group], check=False, capture_output=True)

@@ -10,21 +10,19 @@ from __future__ import annotations
 import grp
 import os
 import pwd
-import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from tests.tools import in_ci, require_tool
+from tests.e2e.accounts import temporary_account
+from tests.tools import require_tool
 
 SSHD_CONFIG = """\
 Port {port}
@@ -42,8 +40,6 @@ AcceptEnv LANG LC_*
 SetEnv CHUANGYOU_NOW={now}
 LogLevel VERBOSE
 
-Match User {user}
-    ForceCommand {command}
 """
 
 
@@ -77,14 +73,6 @@ class SshServer:
         ]
 
 
-def require_root() -> None:
-    if os.geteuid() != 0:
-        message = "starting sshd and adding a test user need root"
-        if in_ci():
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -110,51 +98,43 @@ def give_to(path: Path, user: str, group: str) -> None:
 
 
 @contextmanager
-def ssh_server(command: str, now: str) -> Iterator[SshServer]:
-    """sshd on a free port of 127.0.0.1 whose test user's every login runs ``command``."""
-    require_root()
+def ssh_server(deployment: Callable[[str], str], now: str) -> Iterator[SshServer]:
+    """sshd on a free port of 127.0.0.1 for a new test user; ``deployment(user)`` gives the config's last part
+    (the README's ``Match User`` block for that user)."""
     # sshd lives in sbin, which is not on every PATH.
     sshd = shutil.which("sshd") or shutil.which("sshd", path="/usr/sbin:/usr/local/sbin")
     if sshd is None:
         sshd = require_tool("sshd", "apt-get install openssh-server")
     keygen = require_tool("ssh-keygen", "apt-get install openssh-client")
-    useradd = require_tool("useradd", "apt-get install passwd")
-    suffix = secrets.token_hex(3)
-    user, group = f"cysec{suffix}", f"cygrp{suffix}"
-    # Outside pytest's own temporary tree, which pytest keeps private (0700) whenever any test session starts:
-    # sshd reads the authorized keys as the user, who must be able to reach them.
-    root = Path(tempfile.mkdtemp(prefix="chuangyou-sshd-"))
-    root.chmod(0o711)
-    (root / "authorized_keys").mkdir()
-    subprocess.run(["groupadd", group], check=True)
-    # A password of "*": no password logs in, yet the account is not locked (sshd refuses locked accounts).
-    subprocess.run([useradd, "--create-home", "--shell", "/bin/sh", "--gid", group, "-p", "*", user], check=True)
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(root / "host_ed25519")], check=True)
-        key = root / "secretary_ed25519"
-        subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
-        shutil.copyfile(key.with_suffix(".pub"), root / "authorized_keys" / user)
-        # sshd checks its privilege-separation directory (normally made by the system service).
-        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
-        port = free_port()
-        config = root / "sshd_config"
-        config.write_text(SSHD_CONFIG.format(port=port, root=root, user=user, now=now, command=command))
-        proc = subprocess.Popen([sshd, "-D", "-E", str(root / "sshd.log"), "-f", str(config)], stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if proc.poll() is not None:
-                raise AssertionError(f"sshd did not start: {proc.stderr.read().decode() if proc.stderr else ''}")
-            time.sleep(0.05)
-        yield SshServer(port, user, group, key)
-    finally:
-        if proc is not None:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=10)
-        subprocess.run(["pkill", "-KILL", "-u", user], check=False)
-        subprocess.run(["userdel", "--remove", user], check=False, capture_output=True)
-        subprocess.run(["groupdel", group], check=False, capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+    with temporary_account("cysec") as (user, group):
+        # Outside pytest's own temporary tree, which pytest keeps private (0700) whenever a test session starts:
+        # sshd reads the authorized keys as the user, who must be able to reach them.
+        root = Path(tempfile.mkdtemp(prefix="chuangyou-sshd-"))
+        root.chmod(0o711)
+        (root / "authorized_keys").mkdir()
+        proc: subprocess.Popen[bytes] | None = None
+        try:
+            subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(root / "host_ed25519")], check=True)
+            key = root / "secretary_ed25519"
+            subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+            shutil.copyfile(key.with_suffix(".pub"), root / "authorized_keys" / user)
+            # sshd checks its privilege-separation directory (normally made by the system service).
+            Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+            port = free_port()
+            config = root / "sshd_config"
+            config.write_text(SSHD_CONFIG.format(port=port, root=root, user=user, now=now) + deployment(user))
+            proc = subprocess.Popen([sshd, "-D", "-E", str(root / "sshd.log"), "-f", str(config)])
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                with socket.socket() as s:
+                    if s.connect_ex(("127.0.0.1", port)) == 0:
+                        break
+                if proc.poll() is not None:
+                    raise AssertionError(f"sshd did not start: {(root / 'sshd.log').read_text(errors='replace')}")
+                time.sleep(0.05)
+            yield SshServer(port, user, group, key)
+        finally:
+            if proc is not None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=10)
+            shutil.rmtree(root, ignore_errors=True)

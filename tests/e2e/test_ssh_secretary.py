@@ -30,6 +30,7 @@ pytestmark = pytest.mark.e2e
 
 PASSPHRASE = "secretary passphrase"
 TITLE = "支部党员大会"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 #: The group every chuangyou account shares (the README's deployment calls it chuangyou).
 SHARED = f"cyshared{os.getpid()}"
 
@@ -40,6 +41,14 @@ def _fill(data_dir: Path) -> None:
     add_member(c, "T001", "王晓明", "第十八中学", pin="1234")
     add_member(c, "T002", "李红", "第十八中学", pin="1234")
     passphrase.set_passphrase(c, PASSPHRASE)
+
+
+def deployed(user: str, data_dir: Path, chuangyou: Path) -> str:
+    """The README's sshd snippet (deploy/), for this test's user, data directory and chuangyou."""
+    text = (DEPLOY / "sshd_config.d-chuangyou.conf").read_text(encoding="utf-8")
+    assert "Match User secretary" in text and "/srv/chuangyou" in text
+    text = text.replace("Match User secretary", f"Match User {user}").replace("/srv/chuangyou", str(data_dir))
+    return text.replace("/usr/local/bin/chuangyou", str(chuangyou))
 
 
 def titles(data_dir: Path) -> list[str]:
@@ -67,8 +76,7 @@ def test_the_secretary_over_real_ssh_sees_a_kiosk_sign_in_and_a_dropped_link_los
         # directory: make the directory under a group made first, then start the server that uses both.
         subprocess.run(["groupadd", "-f", SHARED], check=True)
         data_dir = shared_data_dir(SHARED)
-        command = f"{chuangyou} --data-dir {data_dir} admin"
-        with ssh_server(command, now) as server:
+        with ssh_server(lambda user: deployed(user, data_dir, chuangyou), now) as server:
             subprocess.run(["usermod", "-a", "-G", SHARED, server.user], check=True)
             _fill(data_dir)
             give_to(data_dir, server.user, SHARED)

@@ -20,12 +20,23 @@ from .common import EXIT_USAGE, add_global_options
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chuangyou", description=t("cli.description"))
     add_global_options(parser)
+    parser.add_argument("--version", action="version", version=f"chuangyou {version()}", help=t("console.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
     return parser
+
+
+def version() -> str:
+    """The installed package's version (the checkout's, when run from one)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("chuangyou")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from campaign.context import Campaign
 from campaign.i18n import t
 
-from .common import with_campaign
+from .common import EXIT_REFUSED, with_campaign
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("kiosk", help=t("cli.kiosk"))
     p.set_defaults(handler=run_kiosk)
     p = sub.add_parser("admin", help=t("cli.admin"))
-    p.set_defaults(handler=with_campaign(_admin))
+    p.set_defaults(handler=on_a_chinese_terminal(with_campaign(_admin)))
     p = sub.add_parser("demo", help=t("cli.demo"))
     p.add_argument("--no-open", action="store_true", help=t("cli.demo_no_open"))
-    p.set_defaults(handler=with_campaign(_demo))
+    p.set_defaults(handler=on_a_chinese_terminal(with_campaign(_demo)))
 
 
 def _start(c: Campaign, mode: str, args: argparse.Namespace) -> int:
@@ -79,4 +81,20 @@ def _demo(c: Campaign, args: argparse.Namespace) -> int:
     return _kiosk(c, args)
 
 
-run_kiosk = with_campaign(_kiosk)
+def on_a_chinese_terminal(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Refuse to open the TUI, before touching the data, on a terminal that cannot draw Chinese characters."""
+
+    def run(args: argparse.Namespace) -> int:
+        from tui.terminal import can_show_chinese
+
+        if getattr(args, "no_open", False) or can_show_chinese():
+            return handler(args)
+        # Both languages, English first: only its letters can be read on the Linux console.
+        print(t("console.linux", lang="en"), file=sys.stderr)
+        print(t("console.linux", lang="zh_CN"), file=sys.stderr)
+        return EXIT_REFUSED
+
+    return run
+
+
+run_kiosk = on_a_chinese_terminal(with_campaign(_kiosk))
