@@ -3,6 +3,9 @@
 * ``typical``: 200 members, 3 years: 120 study sessions, ~24k attendance, ~24k feedback, ~3k pledges.
 * ``stress``: 2,000 members, 10 years: 400 study sessions, ~800k attendance, ~800k feedback, ~100k pledges.
 
+Every kind of record is laid out in the store's partitions as the programs write it (a test compares the two):
+parents' answers through their slips (batches, codes, used codes) in the group commits of the feedback server.
+
 The last session of each scale starts at :data:`ANCHOR` ("today") and has no attendance yet, so a benchmark can
 sign members in to it. Generated data is cached under ``bench/.data/<scale>/`` (gitignored) and reused while
 :data:`VERSION` and :data:`SEED` are unchanged. The same data also exists, built on demand, as one stock TinyDB
@@ -37,7 +40,9 @@ from storage.records import (
     AttendanceStatus,
     AuditEntry,
     Feedback,
+    FeedbackBatch,
     FeedbackOption,
+    FeedbackToken,
     Member,
     Pledge,
     PledgeCategory,
@@ -51,7 +56,7 @@ from storage.records import (
 from storage.repositories import Repositories
 
 #: Bump when the generated data changes shape, so caches are rebuilt.
-VERSION = 1
+VERSION = 2
 SEED = 20261127
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: "Today": the start of the last generated session, still open for sign-in.
@@ -267,16 +272,54 @@ def _months(scale: Scale) -> list[date]:
     return out
 
 
-def _feedback(month: date, count: int, members: list[Member], rng: random.Random) -> list[Feedback]:
+#: Slips per printed batch, the share of slips that come back answered, and how many answers one group commit of
+#: the feedback server holds: the answers of one month are stored the way the server stores them.
+SLIPS_PER_BATCH = 40
+ANSWERED = 0.9
+GROUP_COMMIT = 8
+
+
+@dataclass
+class MonthOfFeedback:
+    batches: list[FeedbackBatch]
+    tokens: list[FeedbackToken]
+    #: The used codes, each with the day it was used (in order of answering).
+    used: list[tuple[FeedbackToken, datetime]]
+    #: The answers in the groups the server would commit them in.
+    groups: list[list[Feedback]]
+
+
+def _month_of_feedback(month: date, count: int, members: list[Member], rng: random.Random) -> MonthOfFeedback:
+    """``count`` answers in ``month``: slips printed in batches of 40 per teacher, ~90 % answered, committed in
+    groups as the feedback server commits them (each group in a bucket of its own choosing)."""
+    from campaign.feedback import ALPHABET, CODE_LENGTH
+
     options = (FeedbackOption.SATISFIED, FeedbackOption.BASICALLY, FeedbackOption.UNSATISFIED, FeedbackOption.UNKNOWN)
     weights = (85, 10, 3, 2)
     last_day = ((month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)).day
-    out = []
-    for _ in range(count):
+    out = MonthOfFeedback([], [], [], [])
+    answers: list[tuple[FeedbackToken, Feedback, datetime]] = []
+    while len(answers) < count:
         m = members[rng.randrange(len(members))]
-        day = month.replace(day=rng.randrange(1, last_day + 1))
-        comment = rng.choice(COMMENTS) if rng.random() < 0.1 else ""
-        out.append(Feedback(m.code, m.school, rng.choices(options, weights)[0], min(day, ANCHOR.date()), comment))
+        issued = datetime(month.year, month.month, rng.randrange(1, last_day + 1), 9, tzinfo=SHANGHAI)
+        batch_id = f"{issued:%Y%m%d}-{''.join(rng.choice(ALPHABET) for _ in range(4))}-{len(out.batches)}"
+        expires = issued.date() + timedelta(days=30)
+        batch = FeedbackBatch(batch_id, m.code, "初二(3)班", SLIPS_PER_BATCH, issued, expires, "secretary")
+        out.batches.append(batch)
+        for _ in range(SLIPS_PER_BATCH):
+            code = "".join(rng.choice(ALPHABET) for _ in range(CODE_LENGTH))
+            token = FeedbackToken(code, batch_id, m.code, batch.class_label, expires)
+            out.tokens.append(token)
+            if rng.random() < ANSWERED and len(answers) < count:
+                day = min(issued.date().replace(day=rng.randrange(issued.day, last_day + 1)), ANCHOR.date())
+                comment = rng.choice(COMMENTS) if rng.random() < 0.1 else ""
+                answer = Feedback(m.code, m.school, rng.choices(options, weights)[0], day, comment)
+                used_at = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
+                answers.append((token, answer, used_at))
+    answers.sort(key=lambda a: a[1].day)
+    out.used = [(token, at) for token, _, at in answers]
+    for i in range(0, len(answers), GROUP_COMMIT):
+        out.groups.append([a for _, a, _ in answers[i : i + GROUP_COMMIT]])
     return out
 
 
@@ -322,10 +365,21 @@ def generate(scale: Scale, data_dir: Path, *, log: Any = None) -> None:
     _log(log, "pledges", per_year * len(years))
     months = _months(scale)
     per_month = scale.feedback // len(months)
+    slips = 0
     for i in range(0, len(months), 12):
-        answers = [a for month in months[i : i + 12] for a in _feedback(month, per_month, members, rng)]
+        months_of = [_month_of_feedback(month, per_month, members, rng) for month in months[i : i + 12]]
         with store.transaction():
-            repos.feedback.add_many(answers)
+            # As the server writes them: each batch and its codes when issued, each used code in its batch,
+            # the answers in the group commits they arrived in (each group in a bucket it picks).
+            repos.batches.add_many([b for m in months_of for b in m.batches])
+            repos.tokens.add_many([t for m in months_of for t in m.tokens])
+            for m in months_of:
+                for token, at in m.used:
+                    repos.tokens.mark_used(token, at)
+                for answers in m.groups:
+                    repos.feedback.add_many(answers)
+        slips += sum(len(m.tokens) for m in months_of)
+    _log(log, "feedback slips", slips)
     _log(log, "feedback", per_month * len(months))
 
 

@@ -249,6 +249,9 @@ class Batches:
     def add(self, batch: FeedbackBatch) -> None:
         _table(self.store, "batches", "batches").insert(batch.to_doc())
 
+    def add_many(self, batches: list[FeedbackBatch]) -> None:
+        _table(self.store, "batches", "batches").insert_multiple([b.to_doc() for b in batches])
+
     def get(self, batch_id: str) -> FeedbackBatch | None:
         for d in _docs(self.store, "batches", "batches").values():
             if d["id"] == batch_id:
