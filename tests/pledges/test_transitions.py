@@ -61,7 +61,7 @@ def test_the_whole_cycle_keeps_a_full_history_and_audits_the_secretary(roster: C
 def test_the_secretary_can_act_for_a_member_and_is_audited(roster: Campaign) -> None:
     p = pl.create_pledge(roster, pl.SECRETARY, "T002", "study", "读书 2 本", "笔记 2 篇", DUE)
     pl.submit_pledge(roster, pl.SECRETARY, p.id)
-    assert [e.by for e in pl.events(roster.repos.pledges.get(p.id))] == ["secretary", "secretary"]  # type: ignore[union-attr]
+    assert [e.by for e in pl.events(pl.get_pledge(roster, p.id))] == ["secretary", "secretary"]
     assert [e.action for e in roster.repos.audit.recent()[:2]] == ["pledge.submit", "pledge.create"]
 
 
