@@ -189,7 +189,7 @@ def list_pledges(
     category: str | PledgeCategory | None = None,
     years: list[int] | None = None,
 ) -> list[PledgeLine]:
-    """Pledges matching the filters (every year unless ``years``), oldest first by id."""
+    """Pledges matching the filters (every year unless ``years``), oldest first."""
     st = rules.state(state) if state else None
     cat = rules.category(category) if category else None
     members = _members(c)
@@ -202,7 +202,7 @@ def list_pledges(
     else:
         docs = _docs(c, years=years, states=None if st is None else [st], category=cat)
     lines = [_line(d, members) for d in docs]
-    lines.sort(key=lambda line: _id_key(line.id))
+    lines.sort(key=lambda line: (line.pledge.created, _id_key(line.id)))
     return lines
 
 
