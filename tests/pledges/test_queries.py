@@ -121,3 +121,18 @@ def test_templates_take_digits_and_a_date(roster: Campaign) -> None:
         else:
             raise AssertionError(bad)
     assert (date(2027, 1, 15) - timedelta(days=1)).year == 2027
+
+
+def test_pledge_settings_are_validated(roster: Campaign) -> None:
+    import pytest
+
+    from campaign.errors import Refused
+
+    for name, bad in (
+        ("pledge_publicity_days", "-1"),
+        ("pledge_link_minutes", "0"),
+        ("pledge_excellent_max_fraction", "150%"),
+    ):
+        with pytest.raises(Refused):
+            update_setting(roster, name, bad)
+    assert update_setting(roster, "pledge_excellent_max_fraction", "33%").pledge_excellent_max_fraction == 0.33
