@@ -51,7 +51,7 @@ from storage.records import (
 from storage.repositories import PLEDGE_BUCKETS, Repositories, pledge_bucket, pledge_partition
 
 #: Bump when the generated data changes shape, so caches are rebuilt.
-VERSION = 2
+VERSION = 3
 SEED = 20261127
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: "Today": the start of the last generated session, still open for sign-in.
@@ -253,18 +253,17 @@ def _pledges(scale: Scale, year: int, count: int, members: list[Member], rng: ra
         before: PledgeState | None = None
         for i, (action, after, by) in enumerate(steps):
             at = created + timedelta(days=3 * i)
-            history.append(
-                {
-                    "at": at.isoformat(),
-                    "by": by,
-                    "state": str(after),
-                    "note": "已完成阶段目标" if action in ("progress", "fulfil") else "",
-                    "action": action,
-                    "from_state": str(before) if before else None,
-                    "changes": {},
-                    "via": "kiosk" if by != "secretary" else "secretary",
-                }
-            )
+            event = {
+                "at": at.isoformat(),
+                "by": by,
+                "state": str(after),
+                "note": "已完成阶段目标" if action in ("progress", "fulfil") else "",
+                "action": action,
+                "from_state": str(before) if before else None,
+                "via": "kiosk" if by != "secretary" else "secretary",
+            }
+            # As campaign.pledges writes events: defaults left out.
+            history.append({k: v for k, v in event.items() if v not in ("", None)})
             before = after
         grade = rng.choice(list(PledgeGrade)) if state is PledgeState.EVALUATED else None
         published = created + timedelta(days=6) if len(steps) > 2 else None

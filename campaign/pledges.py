@@ -87,9 +87,11 @@ def _event(
     note: str = "",
     **changes: Any,
 ) -> dict[str, Any]:
-    return PledgeEvent(
+    doc = PledgeEvent(
         at=c.now(), by=who, state=after, note=note, action=str(action), from_state=before, changes=changes, via=c.actor
     ).to_doc()
+    # Defaults are left out (a pledge's file holds its whole history): PledgeEvent.from_doc restores them.
+    return {k: v for k, v in doc.items() if v not in ("", None, {})}
 
 
 def _audit(c: Campaign, by: Actor, action: Action, pledge: Pledge, **detail: Any) -> None:

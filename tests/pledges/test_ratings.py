@@ -57,7 +57,8 @@ def test_the_pledge_document_never_says_who_rated_it(
     p = pledge_in(PledgeState.FULFILLED)
     for rater, grade in (("T002", "excellent"), ("T003", "good"), ("T004", "excellent")):
         rate_pledge(roster, rater, p.id, grade)
-    pledge_files = "".join(f.read_text() for f in (roster.store.dir / "pledges").glob("*.json"))
+    pledge_files = "".join(f.read_text() for f in roster.store.dir.glob("pledges_*/*.json"))
+    assert "每月家访" in pledge_files
     assert "T002" not in pledge_files and "T003" not in pledge_files
     (line,) = q.evaluation_queue(roster)
     assert (line.tally.excellent, line.tally.good, line.tally.total) == (2, 1, 3)
