@@ -22,7 +22,9 @@ from .pledge_ratings import PeerTally, current_window, rated_by, tally_of
 from .pledges import today
 
 CATEGORY_ORDER = {str(cat): i for i, cat in enumerate(PledgeCategory)}
-#: The board shows the current and the previous year's pledges (a school year spans two calendar years).
+#: The board, the queues and the summaries cover the pledges created this year and last year (a school year spans
+#: two calendar years; branches pledge every year): they read two years' files, however long the history. Pass
+#: ``years`` to look further back; ``list_pledges`` covers every year.
 BOARD_YEARS = 2
 
 
@@ -270,18 +272,23 @@ def member_pledges(c: Campaign, member: str) -> list[PledgeLine]:
     return open_lines + final
 
 
-def review_queue(c: Campaign) -> list[PledgeLine]:
-    """Submitted pledges waiting for 审定, oldest submission first."""
+def _years(c: Campaign, years: list[int] | None) -> list[int]:
+    return _recent_years(c, BOARD_YEARS) if years is None else years
+
+
+def review_queue(c: Campaign, *, years: list[int] | None = None) -> list[PledgeLine]:
+    """Submitted pledges waiting for 审定 (this year's and last year's unless ``years``), oldest submission first."""
     members = _members(c)
-    lines = [_line(d, members) for d in _docs(c, states=[PledgeState.SUBMITTED])]
+    lines = [_line(d, members) for d in _docs(c, years=_years(c, years), states=[PledgeState.SUBMITTED])]
     lines.sort(key=lambda x: (x.pledge.updated or x.pledge.created, _id_key(x.id)))
     return lines
 
 
-def evaluation_queue(c: Campaign) -> list[EvaluationLine]:
-    """Fulfilled pledges waiting for 评诺, by due date, each with its self-assessment and peer tally."""
+def evaluation_queue(c: Campaign, *, years: list[int] | None = None) -> list[EvaluationLine]:
+    """Fulfilled pledges waiting for 评诺 (this year's and last year's unless ``years``), by due date, each with
+    its self-assessment and peer tally."""
     members = _members(c)
-    docs = list(_docs(c, states=[PledgeState.FULFILLED]))
+    docs = list(_docs(c, years=_years(c, years), states=[PledgeState.FULFILLED]))
     grades: dict[str, list[str]] = {d["id"]: [] for d in docs}
     if docs:
         for r in c.repos.peer_ratings.docs():
@@ -306,24 +313,27 @@ def due_soon(c: Campaign, member: str, days: int | None = None) -> list[PledgeLi
     return sorted((x for x in lines if day <= x.pledge.due <= day + timedelta(days=days)), key=lambda x: x.pledge.due)
 
 
-def overdue(c: Campaign, member: str | None = None) -> list[PledgeLine]:
-    """Published pledges whose due date has passed without being marked fulfilled, most overdue first."""
+def overdue(c: Campaign, member: str | None = None, *, years: list[int] | None = None) -> list[PledgeLine]:
+    """Published pledges whose due date has passed without being marked fulfilled, most overdue first (a member's
+    of every year; everyone's of this year and last year unless ``years``)."""
     day = today(c).isoformat()
     if member is not None:
         lines = list_pledges(c, member=member, state=PledgeState.PUBLISHED)
         return sorted((x for x in lines if x.pledge.due.isoformat() < day), key=lambda x: x.pledge.due)
     members = _members(c)
-    lines = [_line(d, members) for d in _docs(c, states=[PledgeState.PUBLISHED]) if d["due"] < day]
+    published = _docs(c, years=_years(c, years), states=[PledgeState.PUBLISHED])
+    lines = [_line(d, members) for d in published if d["due"] < day]
     return sorted(lines, key=lambda x: (x.pledge.due, _id_key(x.id)))
 
 
 def member_summaries(c: Campaign, *, years: list[int] | None = None) -> list[MemberSummary]:
-    """Per member (every active member, and anyone with pledges): pledges by state and how many are overdue."""
+    """Per member (every active member, and anyone with pledges): pledges by state and how many are overdue
+    (this year's and last year's pledges unless ``years``)."""
     members = _members(c)
     states: dict[str, Counter[PledgeState]] = {code: Counter() for code, who in members.items() if who.active}
     late: Counter[str] = Counter()
     day = today(c).isoformat()
-    for d in _docs(c, years=years):
+    for d in _docs(c, years=_years(c, years)):
         states.setdefault(d["member"], Counter())[PledgeState(d["state"])] += 1
         if d["state"] == "published" and d["due"] < day:
             late[d["member"]] += 1
@@ -336,10 +346,11 @@ def member_summaries(c: Campaign, *, years: list[int] | None = None) -> list[Mem
 
 
 def category_summaries(c: Campaign, *, years: list[int] | None = None) -> list[CategorySummary]:
-    """Per 带头 category, in the plan's order: pledges by state, and evaluated ones by grade."""
+    """Per 带头 category, in the plan's order: pledges by state, and evaluated ones by grade (this year's and last
+    year's pledges unless ``years``)."""
     states: dict[str, Counter[PledgeState]] = {str(cat): Counter() for cat in PledgeCategory}
     grades: dict[str, Counter[PledgeGrade]] = {str(cat): Counter() for cat in PledgeCategory}
-    for d in _docs(c, years=years):
+    for d in _docs(c, years=_years(c, years)):
         states[d["category"]][PledgeState(d["state"])] += 1
         if d["state"] == "evaluated" and d.get("grade"):
             grades[d["category"]][PledgeGrade(d["grade"])] += 1
@@ -354,7 +365,7 @@ def pledges_to_rate(c: Campaign, rater: str) -> list[PledgeLine]:
     members = _members(c)
     lines = [
         _line(d, members)
-        for d in _docs(c, states=[PledgeState.FULFILLED])
+        for d in _docs(c, years=_recent_years(c, BOARD_YEARS), states=[PledgeState.FULFILLED])
         if d["member"] != rater and d["id"] not in done
     ]
     lines.sort(key=lambda x: (CATEGORY_ORDER[str(x.pledge.category)], _who(members, x.pledge.member).key, x.id))

@@ -136,3 +136,17 @@ def test_pledge_settings_are_validated(roster: Campaign) -> None:
         with pytest.raises(Refused):
             update_setting(roster, name, bad)
     assert update_setting(roster, "pledge_excellent_max_fraction", "33%").pledge_excellent_max_fraction == 0.33
+
+
+def test_queues_cover_this_year_and_last_unless_asked(roster: Campaign) -> None:
+    assert isinstance(roster.clock, FixedClock)
+    start = roster.clock.at
+    me = pl.as_member("T001")
+    roster.clock.set(start.replace(year=2024))
+    old = pl.submit_pledge(roster, me, pl.create_pledge(roster, me, "T001", "study", "读书", "2 本", "2024-12-31").id)
+    roster.clock.set(start.replace(year=2025))
+    last = pl.submit_pledge(roster, me, pl.create_pledge(roster, me, "T001", "study", "听课", "4 节", "2025-12-31").id)
+    roster.clock.set(start)
+    assert [x.id for x in q.review_queue(roster)] == [last.id]
+    assert [x.id for x in q.review_queue(roster, years=[2024, 2025])] == [old.id, last.id]
+    assert {x.id for x in q.list_pledges(roster, state="submitted")} == {old.id, last.id}
