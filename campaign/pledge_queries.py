@@ -105,12 +105,23 @@ class _Who:
     active: bool
 
 
+#: The last roster table seen (held, not its id()) and what was derived from it.
+_MEMBERS_CACHE: list[tuple[object, dict[str, _Who]]] = []
+
+
 def _members(c: Campaign) -> dict[str, _Who]:
-    """Name, school and sort key of every member, from the raw roster (no records built: 2,000 members)."""
-    return {
+    """Name, school and sort key of every member, from the raw roster (no records built: 2,000 members); kept
+    while the roster's snapshot is the same object."""
+    table = c.repos.members.table()
+    if _MEMBERS_CACHE and _MEMBERS_CACHE[0][0] is table:
+        return _MEMBERS_CACHE[0][1]
+    members = {
         code: _Who(d["name"], d["school"], (d["school"], d.get("pinyin_full", ""), code), d.get("active", True))
         for code, d in c.repos.members.docs().items()
     }
+    if c.store.current() is None:  # a transaction's own copy may still change in place: never kept
+        _MEMBERS_CACHE[:] = [(table, members)]
+    return members
 
 
 def _who(members: dict[str, _Who], code: str) -> _Who:
