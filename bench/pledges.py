@@ -178,6 +178,10 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
+def _ratio(x: float) -> str:
+    return f"{x:.2f}" if x < 1 else f"{x:.1f}"
+
+
 def write_results(rows: list[Row], note: str) -> None:
     lines = [
         "## Pledges",
@@ -190,7 +194,7 @@ def write_results(rows: list[Row], note: str) -> None:
     for r in rows:
         met = "" if r.ok is None else ("yes" if r.ok else "NO")
         lines.append(
-            f"| {r.what} | {_ms(r.ours)} | {_ms(r.anchor)} | {r.anchor_name} | {r.ours / r.anchor:.1f}× | "
+            f"| {r.what} | {_ms(r.ours)} | {_ms(r.anchor)} | {r.anchor_name} | {_ratio(r.ours / r.anchor)}× | "
             f"{r.target} | {met} |"
         )
     section = "\n".join(lines) + "\n"
@@ -264,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'figure':52} {'ours':>10} {'anchor':>10} {'ratio':>7}  target")
     for r in rows:
         flag = "" if r.ok is None else ("  ok" if r.ok else "  <-- MISSED")
-        print(f"{r.what:52} {_ms(r.ours):>10} {_ms(r.anchor):>10} {r.ours / r.anchor:6.1f}x  {r.target}{flag}")
+        print(f"{r.what:52} {_ms(r.ours):>10} {_ms(r.anchor):>10} {_ratio(r.ours / r.anchor):>6}x  {r.target}{flag}")
     note = (
         f"queries: first open in a fresh campaign, then {rounds} more; commits: {n} of each, interleaved with "
         f"sign-ins on the same store. Load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} CPUs."
