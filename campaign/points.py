@@ -255,7 +255,8 @@ def leaderboard(
     index = index_for(c)
     index.refresh(c, today_)
     first, last = period_bounds(c.settings, period, today_)
-    totals = [(m.code, m.name, m.school, index.total(m.code, first, last)) for m in index.active_members()]
+    points = index.totals(first, last)
+    totals = [(m.code, m.name, m.school, points.get(m.code, 0)) for m in index.active_members()]
     return _board(c, period, by, first, last, totals)
 
 
