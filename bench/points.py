@@ -25,7 +25,7 @@ from typing import Any
 from bench.scale import ANCHOR, PIN, ensure, link_copy
 from campaign import points as pts
 from campaign.clock import FixedClock
-from campaign.context import Campaign, open_campaign
+from campaign.context import open_campaign
 from campaign.signin import sign_in
 from storage.records import SignInMethod
 
