@@ -60,7 +60,7 @@ def test_points_member_json_shape(cli: Cli) -> None:
     assert doc["lines"][0]["count"] == 2 and doc["lines"][0]["capped"] == 0
     assert [r["kind"] for r in doc["lines"][0]["records"]] == ["session", "session"]
     assert doc["total"] == sum(line["points"] for line in doc["lines"])
-    code, out, err = cli.run("points", "--member", "T002")
+    code, out, _ = cli.run("points", "--member", "T002")
     assert code == 0 and "[bold]李红[/]（T002）" in out and "合计 +2 分" in out
 
 
