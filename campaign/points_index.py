@@ -102,7 +102,7 @@ class PointsIndex:
         self._tz = ZoneInfo("Asia/Shanghai")
         self._term_key: object = None
         self._sessions: list[SessionFact] = []
-        self._session_pos: dict[int, int] = {}
+        self._session_keys: dict[int, tuple[datetime, SessionFact]] = {}
         # attendance: member → status code per session id (0: no record)
         self._att: dict[str, bytearray] = {}
         self._bucket_members: dict[int, set[str]] = {}
@@ -168,10 +168,11 @@ class PointsIndex:
             rules = load_rules(self.store.root).rules
             ended = self._ended_terms(today)
             key = (id(rules), rules, tuple(ended))
-            if sessions_changed or key != self._ctx_key or self._ctx is None:
-                self._ctx = Context(rules, tuple(self._sessions), tuple(ended))
+            if key != self._ctx_key or self._ctx is None:
                 self._ctx_key = key
                 self._all_dirty = True
+            if self._all_dirty or sessions_changed:
+                self._ctx = Context(rules, tuple(self._sessions), tuple(ended))
             self._rebuild()
 
     def _known(self, code: str) -> bool:
@@ -282,10 +283,18 @@ class PointsIndex:
             start = datetime.fromisoformat(d["start"])
             rows.append((start, int(d["id"]), SessionFact(int(d["id"]), start.astimezone(self._tz).date(), d["title"])))
         rows.sort(key=lambda r: (r[0], r[1]))
-        sessions = [r[2] for r in rows]
-        changed = sessions != self._sessions
-        self._sessions = sessions
-        return changed
+        keys = {r[1]: (r[0], r[2]) for r in rows}
+        # Only members with a record in a session that appeared, went, moved or was renamed are affected: the
+        # order of every other session among themselves is the same (sorted by the same start times).
+        changed = {
+            sid for sid in keys.keys() | self._session_keys.keys() if keys.get(sid) != self._session_keys.get(sid)
+        }
+        for code, row in self._att.items():
+            if any(sid < len(row) and row[sid] for sid in changed):
+                self._dirty.add(code)
+        self._session_keys = keys
+        self._sessions = [r[2] for r in rows]
+        return bool(changed)
 
     def _refresh_adjustments(self) -> None:
         if not self._changed("adjustments"):
