@@ -18,7 +18,7 @@ How each rule dates its entries:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -301,14 +301,24 @@ def ranks(values: Sequence[int | float | Fraction], style: str = "competition") 
     return out
 
 
-def member_rows(totals: Iterable[tuple[str, str, str, int]], style: str) -> tuple[BoardRow, ...]:
-    """Rank ``(code, name, school, points)``: points high to low; ties in member-code order."""
+def member_rows(
+    totals: Iterable[tuple[str, str, str, int]], style: str, previous: Mapping[str, BoardRow] | None = None
+) -> tuple[BoardRow, ...]:
+    """Rank ``(code, name, school, points)``: points high to low; ties in member-code order.
+
+    Rows of ``previous`` (the same board before) that did not change are reused rather than built again: after
+    one sign-in, nearly every row is the same.
+    """
     ordered = sorted(totals, key=lambda r: (-r[3], r[0]))
     rank_list = ranks([r[3] for r in ordered], style)
-    return tuple(
-        BoardRow(rank, code, name, pts, school=school, total=pts)
-        for rank, (code, name, school, pts) in zip(rank_list, ordered, strict=True)
-    )
+    old = previous or {}
+    rows: list[BoardRow] = []
+    for rank, (code, name, school, pts) in zip(rank_list, ordered, strict=True):
+        row = old.get(code)
+        if row is None or row.rank != rank or row.points != pts or row.name != name or row.school != school:
+            row = BoardRow(rank, code, name, pts, school=school, total=pts)
+        rows.append(row)
+    return tuple(rows)
 
 
 def school_rows(totals: Iterable[tuple[str, str, str, int]], style: str) -> tuple[BoardRow, ...]:

@@ -35,6 +35,7 @@ from .points_calc import (
     AdjustmentFact,
     Context,
     Entry,
+    Leaderboard,
     MemberFacts,
     PledgeFact,
     SessionFact,
@@ -119,6 +120,9 @@ class PointsIndex:
         self._ctx_key: object = None
         self._ledgers: dict[str, _Ledger] = {}
         self._period_totals: dict[tuple[date | None, date | None], dict[str, int]] = {}
+        # Boards built from this state: any change that could alter one bumps the version.
+        self._version = getattr(self, "_version", 0) + 1
+        self._boards: dict[tuple[object, ...], tuple[int, Leaderboard]] = {}
         self._dirty: set[str] = set()
         self._all_dirty = True
 
@@ -146,6 +150,23 @@ class PointsIndex:
                 totals = {code: ledger.between(first, last) for code, ledger in self._ledgers.items()}
                 self._period_totals[(first, last)] = totals
             return totals
+
+    def cached_board(self, key: tuple[object, ...]) -> tuple[int, Leaderboard | None]:
+        """The current version, and the board kept for ``key`` if it was built at that version."""
+        with self._lock:
+            hit = self._boards.get(key)
+            return self._version, (hit[1] if hit is not None and hit[0] == self._version else None)
+
+    def previous_board(self, key: tuple[object, ...]) -> Leaderboard | None:
+        with self._lock:
+            hit = self._boards.get(key)
+            return hit[1] if hit is not None else None
+
+    def keep_board(self, key: tuple[object, ...], version: int, board: Leaderboard) -> None:
+        with self._lock:
+            if len(self._boards) >= 2 * _PERIODS_KEPT and key not in self._boards:
+                self._boards.pop(next(iter(self._boards)))
+            self._boards[key] = (version, board)
 
     # ---------------------------------------------------------------------------------------- refreshing
     def refresh(self, c: Campaign, today: date) -> None:
@@ -194,6 +215,8 @@ class PointsIndex:
                     self._ledgers.pop(code, None)
                     for totals in self._period_totals.values():
                         totals.pop(code, None)
+        if dirty or self._dirty:
+            self._version += 1
         for code in dirty:
             ledger = self._ledgers[code] = _ledger(member_entries(self._facts(code), self._ctx))
             for (first, last), totals in self._period_totals.items():
@@ -270,6 +293,7 @@ class PointsIndex:
             if old is None or new is None or old.active != new.active:
                 self._dirty.add(code)
         self._members = members
+        self._version += 1  # names, schools, who is active: every board shows them
 
     def _refresh_sessions(self) -> bool:
         if not self._changed("sessions"):
