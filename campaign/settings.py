@@ -21,6 +21,7 @@ _NON_NEGATIVE = {
     "pledge_due_soon_days",
 }
 _POSITIVE = {"idle_timeout_s", "backup_keep", "web_port", "pledge_link_minutes"}
+_POINTS_SETTINGS = {"term_spring_start", "term_autumn_start", "points_ranking"}
 
 
 def setting_names() -> list[str]:
@@ -84,6 +85,10 @@ def update_setting(c: Campaign, name: str, raw: str) -> Settings:
         if name == "language" and value not in LANGUAGES:
             raise Refused("settings.bad_language", value=raw, languages=", ".join(LANGUAGES))
         updated = Settings.from_doc({**settings.to_doc(), name: value})
+        if name in _POINTS_SETTINGS:
+            from .points_periods import check_points_setting
+
+            check_points_setting(updated, name, raw)
         c.repos.settings.put(updated)
         c.audit("settings.set", name=name, value=str(value))
     return updated

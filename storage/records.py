@@ -337,6 +337,12 @@ class Settings(Record):
     pledge_link_minutes: int = 15
     #: A member's pledges due within this many days are mentioned after their sign-in.
     pledge_due_soon_days: int = 7
+    #: The day the spring term starts each year (MM-DD); it runs to the day before the autumn term.
+    term_spring_start: str = "02-01"
+    #: The day the autumn term starts each year (MM-DD); it runs to the day before next spring's term.
+    term_autumn_start: str = "08-01"
+    #: How the leaderboard ranks ties: "competition" (1, 2, 2, 4) or "dense" (1, 2, 2, 3).
+    points_ranking: str = "competition"
 
 
 _ENUM_FIELDS: dict[tuple[str, str], Any] = {
