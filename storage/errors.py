@@ -12,10 +12,12 @@ class StoreError(Exception):
 class StoreCorrupt(StoreError):
     """A data file does not parse. It is left untouched; ``backup`` is the newest backup that has a good copy."""
 
-    def __init__(self, path: Path, detail: str, backup: Path | None) -> None:
+    def __init__(self, path: Path, detail: str, backup: Path | None, *, data_dir: Path | None = None) -> None:
         self.path = path
         self.detail = detail
         self.backup = backup
+        #: The data directory the file belongs to (for a recovery command that works when pasted).
+        self.data_dir = data_dir
         super().__init__(f"corrupt data file {path}: {detail}; newest good backup: {backup}")
 
 

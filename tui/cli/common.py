@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -39,11 +41,24 @@ def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=t("cli.opt_json"))
 
 
+def restore_command(data_dir: Path | None, backup: Path) -> str:
+    """The exact command that restores ``backup`` into ``data_dir``, ready to paste into a shell."""
+    words = ["chuangyou"]
+    if data_dir is not None:
+        words += ["--data-dir", os.fspath(data_dir.absolute())]
+    words += ["restore", os.fspath(backup.absolute()), "--yes"]
+    return shlex.join(words)
+
+
 def store_error_message(exc: StoreError) -> str:
     """One clear message, in the active language, for a storage failure."""
     if isinstance(exc, StoreCorrupt):
         first = t("store.corrupt", path=exc.path, detail=exc.detail)
-        second = t("store.corrupt_backup", backup=exc.backup) if exc.backup else t("store.corrupt_no_backup")
+        if exc.backup:
+            command = restore_command(exc.data_dir, exc.backup)
+            second = t("store.corrupt_backup", backup=exc.backup, command=command)
+        else:
+            second = t("store.corrupt_no_backup")
         return f"{first}\n{second}"
     if isinstance(exc, StoreWriteFailed):
         key = "store.write_pending" if exc.pending else "store.write_failed"

@@ -1,0 +1,50 @@
+"""The secretary's view of a fault: what went wrong and what to do (for a damaged file, the exact command)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.fault import Fault
+from tui.text import literal, message
+
+
+class AdminFault(ModalScreen[None]):
+    """A fault, explained; Enter or Esc goes back to the screen below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", show=False),
+        Binding("enter", "close", show=False),
+    ]
+    DEFAULT_CSS = """
+    AdminFault { align: center middle; }
+    AdminFault #admin-fault {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $error; background: $panel; padding: 1 2;
+    }
+    AdminFault #admin-fault-title { text-style: bold; color: $error; }
+    AdminFault #admin-fault-text { height: auto; margin: 1 0; }
+    AdminFault #admin-fault-log { color: $foreground 70%; }
+    AdminFault #admin-fault-back { color: $foreground 70%; }
+    """
+
+    def __init__(self, fault: Fault, log_hint: str) -> None:
+        super().__init__()
+        self.fault = fault
+        self.log_hint = log_hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="admin-fault"):
+            yield Static(message("fault.admin_title"), id="admin-fault-title")
+            # The command is meant to be copied: Static text can be selected with the mouse and copied.
+            yield Static(literal(self.fault.explanation), id="admin-fault-text")
+            yield Static(literal(self.log_hint), id="admin-fault-log")
+            yield Static(message("fault.admin_back"), id="admin-fault-back")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
