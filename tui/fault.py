@@ -23,7 +23,7 @@ from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.logfile import log_failure, log_path
 from storage.errors import StoreBusy, StoreCorrupt, StoreError, StoreWriteFailed
-from tui.cli.common import store_error_message
+from tui.cli.common import restore_command, store_error_message
 
 
 class FaultKind(StrEnum):
@@ -44,6 +44,8 @@ class Fault:
     explanation: str
     #: The damaged file, for a damaged store (the kiosk watches it to come back by itself once it is restored).
     damaged: Path | None = None
+    #: The command that recovers from it, ready to paste into a shell (a restore: with --data-dir and --yes).
+    command: str | None = None
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -80,7 +82,8 @@ def classify(error: BaseException, data_dir: Path) -> Fault:
     """The :class:`Fault` for ``error`` (a store error, an ``OSError``, or anything else)."""
     error = unwrap(error)
     if isinstance(error, StoreCorrupt):
-        return Fault(FaultKind.DAMAGED, store_error_message(error), error.path)
+        command = restore_command(error.data_dir, error.backup) if error.backup is not None else None
+        return Fault(FaultKind.DAMAGED, store_error_message(error), error.path, command)
     if isinstance(error, StoreBusy):
         return Fault(FaultKind.BUSY, t("fault.admin_busy", timeout=f"{error.timeout:g}"))
     if isinstance(error, StoreWriteFailed):

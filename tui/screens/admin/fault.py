@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Static, TextArea
 
 from tui.fault import Fault
 from tui.text import literal, message
@@ -29,6 +29,8 @@ class AdminFault(ModalScreen[None]):
     }
     AdminFault #admin-fault-title { text-style: bold; color: $error; }
     AdminFault #admin-fault-text { height: auto; margin: 1 0; }
+    AdminFault #admin-fault-command { height: 3; border: round $accent; }
+    AdminFault #admin-fault-copy { color: $foreground 70%; }
     AdminFault #admin-fault-log { color: $foreground 70%; }
     AdminFault #admin-fault-back { color: $foreground 70%; }
     """
@@ -41,8 +43,13 @@ class AdminFault(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="admin-fault"):
             yield Static(message("fault.admin_title"), id="admin-fault-title")
-            # The command is meant to be copied: Static text can be selected with the mouse and copied.
             yield Static(literal(self.fault.explanation), id="admin-fault-text")
+            if self.fault.command:
+                # On one line however long the paths (a wrapped line would paste as two commands); ctrl+c copies it.
+                command = TextArea(self.fault.command, read_only=True, soft_wrap=False, id="admin-fault-command")
+                command.show_line_numbers = False
+                yield command
+                yield Static(message("fault.admin_copy"), id="admin-fault-copy")
             yield Static(literal(self.log_hint), id="admin-fault-log")
             yield Static(message("fault.admin_back"), id="admin-fault-back")
 
