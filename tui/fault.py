@@ -23,7 +23,7 @@ from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.logfile import log_failure, log_path
 from storage.errors import StoreBusy, StoreCorrupt, StoreError, StoreWriteFailed
-from tui.cli.common import restore_command, store_error_message
+from tui.cli.common import os_error_message, restore_command, store_error_message
 
 
 class FaultKind(StrEnum):
@@ -69,15 +69,6 @@ def _oserror_kind(error: OSError) -> FaultKind:
     return FaultKind.IO
 
 
-def _oserror_text(kind: FaultKind, error: OSError, data_dir: Path) -> str:
-    path = error.filename if error.filename is not None else data_dir
-    if kind is FaultKind.FULL:
-        return t("fault.admin_full", path=path)
-    if kind is FaultKind.PERMISSION:
-        return t("fault.admin_permission", path=path, data_dir=data_dir)
-    return t("fault.admin_io", path=path, reason=error.strerror or type(error).__name__)
-
-
 def classify(error: BaseException, data_dir: Path) -> Fault:
     """The :class:`Fault` for ``error`` (a store error, an ``OSError``, or anything else)."""
     error = unwrap(error)
@@ -91,14 +82,14 @@ def classify(error: BaseException, data_dir: Path) -> Fault:
         if error.pending or kind is FaultKind.IO:
             return Fault(kind, store_error_message(error))
         cause = OSError(error.cause.errno, error.cause.strerror, str(error.path))
-        return Fault(kind, _oserror_text(kind, cause, data_dir))
+        return Fault(kind, os_error_message(cause, data_dir))
     if isinstance(error, StoreError):
         return Fault(FaultKind.IO, store_error_message(error))
     if isinstance(error, Refused):
         return Fault(FaultKind.IO, error.message())
     if isinstance(error, OSError):
         kind = _oserror_kind(error)
-        return Fault(kind, _oserror_text(kind, error, data_dir))
+        return Fault(kind, os_error_message(error, data_dir))
     return Fault(FaultKind.UNEXPECTED, t("fault.admin_unexpected"))
 
 

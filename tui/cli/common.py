@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import shlex
@@ -17,6 +18,9 @@ from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.locations import data_dir
 from storage.errors import (
+    BackupInvalid,
+    BackupRefused,
+    MigrationFailed,
     SchemaTooNew,
     StoreBusy,
     StoreCorrupt,
@@ -60,6 +64,21 @@ def store_error_message(exc: StoreError) -> str:
         else:
             second = t("store.corrupt_no_backup")
         return f"{first}\n{second}"
+    if isinstance(exc, MigrationFailed):
+        from campaign.logfile import log_path
+
+        return t(
+            "store.migration_failed",
+            found=exc.found,
+            target=exc.target,
+            backup=exc.backup,
+            log=log_path(exc.data_dir),
+        )
+    if isinstance(exc, BackupRefused):
+        key = "store.backup_damaged_store" if exc.damaged_store else "store.backup_unverified"
+        return t(key, problems="; ".join(exc.problems))
+    if isinstance(exc, BackupInvalid):
+        return t("store.backup_invalid", path=exc.path, problems="; ".join(exc.problems))
     if isinstance(exc, StoreWriteFailed):
         key = "store.write_pending" if exc.pending else "store.write_failed"
         return t(key, path=exc.path, reason=exc.cause.strerror or str(exc.cause))
@@ -70,6 +89,24 @@ def store_error_message(exc: StoreError) -> str:
     if isinstance(exc, UnsafeFilesystem):
         return t("store.unsafe_fs", path=exc.path, fstype=exc.fstype)
     return t("store.error", detail=str(exc))
+
+
+def os_error_message(exc: OSError, data_dir: Path) -> str:
+    """One clear message for an operating-system error (a full disk, a permission problem), naming the path."""
+    path = exc.filename if exc.filename is not None else data_dir
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return t("fault.admin_full", path=path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return t("fault.admin_permission", path=path, data_dir=data_dir)
+    return t("fault.admin_io", path=path, reason=exc.strerror or type(exc).__name__)
+
+
+def log_failure_in(data_dir: Path, what: str, exc: BaseException) -> None:
+    """Record ``exc`` with its traceback in the data directory's log file (if it can be written at all)."""
+    from campaign.logfile import log_failure, setup_logging
+
+    setup_logging(data_dir)
+    log_failure(what, exc)
 
 
 def refuse(message: str) -> int:
@@ -85,13 +122,18 @@ def with_campaign(handler: Handler) -> Callable[[argparse.Namespace], int]:
     """Open the campaign for ``handler``; turn refusals and store failures into exit status 1."""
 
     def run(args: argparse.Namespace) -> int:
+        root = resolved_data_dir(args)
         try:
-            c = open_campaign(resolved_data_dir(args))
+            c = open_campaign(root)
             return handler(c, args)
         except Refused as exc:
             return refuse(exc.message())
         except StoreError as exc:
+            log_failure_in(root, getattr(args, "command", None) or "cli", exc)
             return refuse(store_error_message(exc))
+        except OSError as exc:  # a full disk, a permission problem: one line, never a traceback
+            log_failure_in(root, getattr(args, "command", None) or "cli", exc)
+            return refuse(os_error_message(exc, root))
 
     return run
 
