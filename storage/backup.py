@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -312,22 +312,29 @@ def _created(info: BackupInfo) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def keep_set(backups: list[BackupInfo], keep: int) -> set[Path]:
+def keep_set(backups: list[BackupInfo], keep: int, now: datetime | None = None) -> set[Path]:
     """The backups rotation keeps (``backups`` newest first): every copy kept apart; the newest verified good one;
-    the newest good one of each of the ``keep`` latest days, :data:`KEEP_WEEKS` weeks and :data:`KEEP_MONTHS`
-    months; and unverified (older-format) copies among the newest ``keep`` of all."""
+    the newest good one of each of the ``keep`` latest days that have one, of each week of the last
+    :data:`KEEP_WEEKS` weeks and of each month of the last :data:`KEEP_MONTHS` months; and unverified
+    (older-format) copies among the newest ``keep`` of all."""
+    now = now or datetime.now(UTC)
     kept = {b.path for b in backups if b.apart}
     good = [b for b in backups if b.verified and not b.apart]
     if good:
         kept.add(good[0].path)
-    for period, count in (("%Y-%m-%d", max(keep, 1)), ("%G-W%V", KEEP_WEEKS), ("%Y-%m", KEEP_MONTHS)):
-        seen: list[str] = []
+    days: set[str] = set()
+    for b in good:
+        day = _created(b).strftime("%Y-%m-%d")
+        if day not in days and len(days) < max(keep, 1):
+            days.add(day)
+            kept.add(b.path)
+    for period, window in (("%G-W%V", timedelta(weeks=KEEP_WEEKS)), ("%Y-%m", timedelta(days=31 * KEEP_MONTHS))):
+        seen: set[str] = set()
         for b in good:
-            key = _created(b).strftime(period)
-            if key not in seen:
-                seen.append(key)
-                if len(seen) > count:
-                    break
+            created = _created(b)
+            key = created.strftime(period)
+            if key not in seen and now - created <= window:
+                seen.add(key)
                 kept.add(b.path)
     rotated = [b for b in backups if not b.apart]
     kept |= {b.path for b in rotated[: max(keep, 1)] if not b.verified}
