@@ -80,6 +80,9 @@ def store_error_message(exc: StoreError) -> str:
     if isinstance(exc, BackupInvalid):
         return t("store.backup_invalid", path=exc.path, problems="; ".join(exc.problems))
     if isinstance(exc, StoreWriteFailed):
+        if not exc.pending and exc.cause.errno in _CLEAR_ERRNOS:
+            cause = OSError(exc.cause.errno, exc.cause.strerror, os.fspath(exc.path))
+            return os_error_message(cause, _data_dir_of(exc.path))
         key = "store.write_pending" if exc.pending else "store.write_failed"
         return t(key, path=exc.path, reason=exc.cause.strerror or str(exc.cause))
     if isinstance(exc, StoreBusy):
@@ -89,6 +92,15 @@ def store_error_message(exc: StoreError) -> str:
     if isinstance(exc, UnsafeFilesystem):
         return t("store.unsafe_fs", path=exc.path, fstype=exc.fstype)
     return t("store.error", detail=str(exc))
+
+
+#: Errors with a message of their own (a full disk, a permission problem): it says what to do.
+_CLEAR_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def _data_dir_of(path: Path) -> Path:
+    """The data directory a store file belongs to (``DIR/store/...``), else the file's folder."""
+    return next((p.parent for p in path.parents if p.name == "store"), path.parent)
 
 
 def os_error_message(exc: OSError, data_dir: Path) -> str:
