@@ -20,7 +20,7 @@ from pathlib import Path
 CHUANGYOU = Path(sys.executable).parent / "chuangyou"
 LOCK_TIMEOUT_S = "0.5"
 
-SITECUSTOMIZE = '''
+SITECUSTOMIZE = """
 import errno, os, pathlib, time
 _flags = pathlib.Path(os.environ["CHUANGYOU_TEST_FAULTS"])
 
@@ -65,7 +65,7 @@ def _guarded_read(self):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(self))
     return _read_bytes(self)
 pathlib.Path.read_bytes = _guarded_read
-'''
+"""
 
 
 class Faults:

@@ -33,6 +33,8 @@ def _serve(c: Campaign, args: argparse.Namespace) -> int:
     backups = start_daily_backups(c)  # the server runs for weeks: a backup a day, off the event loop
     try:
         serve(c, host, port)
+    except KeyboardInterrupt:  # ctrl+c: uvicorn has shut down gracefully and re-raises it; no traceback
+        pass
     finally:
         backups.stop(timeout=0)
     return 0
