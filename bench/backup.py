@@ -117,11 +117,11 @@ def slow_stick() -> Iterator[None]:
         real_flush(root)
         time.sleep(SLOW_FSYNC_S * (1 + sum(1 for _ in os.walk(root))))  # the sync, and each directory's fsync
 
-    backup._write_out, backup._flush = write, flush  # type: ignore[assignment]
+    backup._write_out, backup._flush = write, flush
     try:
         yield
     finally:
-        backup._write_out, backup._flush = real_write, real_flush  # type: ignore[assignment]
+        backup._write_out, backup._flush = real_write, real_flush
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ screens are replaced rather than reused.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from tui.app import ChuangyouApp
 
 
-def _alive(screen: Screen[object]) -> bool:
+def _alive(screen: Screen[Any]) -> bool:
     """The screen and every widget in it still process messages."""
     if not screen.is_running:
         return False

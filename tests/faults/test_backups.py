@@ -109,7 +109,7 @@ def test_damaged_live_files_are_reported_not_copied(roster: Campaign, data_dir: 
 # ---------------------------------------------------------------------------------------------- rotation
 def _age(backup: Path, days: int) -> None:
     manifest = json.loads((backup / "manifest.json").read_bytes())
-    when = backup_module.datetime.fromisoformat(manifest["created"]) - timedelta(days=days)
+    when = datetime.fromisoformat(manifest["created"]) - timedelta(days=days)
     manifest["created"] = when.isoformat()
     (backup / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 

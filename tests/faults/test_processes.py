@@ -13,7 +13,7 @@ import json
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -248,7 +248,7 @@ def feedback_count(data_dir: Path) -> int:
 
 
 # ---------------------------------------------------------------------------------------------- kill -9
-def _kill_when(proc: subprocess.Popen[str], ready: callable, deadline_s: float = 60) -> None:  # type: ignore[valid-type]
+def _kill_when(proc: subprocess.Popen[str], ready: Callable[[], bool], deadline_s: float = 60) -> None:
     end = time.monotonic() + deadline_s
     while not ready():
         if proc.poll() is not None:
