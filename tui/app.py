@@ -122,6 +122,8 @@ class ChuangyouApp(App[int]):
         #: The language the kiosk comes back to after idling (a visitor may have switched it).
         self.home_language = language()
         self.use_command_palette = mode == "admin"
+        #: The command that recovers from the last fault shown, if any (printed when the app ends: tui/fault_guard.py).
+        self.recovery_command: str | None = None
         self.title = t("app.title")
 
     # -- lifetime ------------------------------------------------------------------------------------------------
@@ -309,6 +311,8 @@ def run_app(c: Campaign, mode: str, *, lang: str | None = None) -> int:
     choose_language(lang, settings)
     app = ChuangyouApp(c, mode, settings=settings)
     app.run()
+    if app.recovery_command:
+        print(t("fault.command_again", command=app.recovery_command))
     return app.return_code or 0
 
 

@@ -83,6 +83,8 @@ def recover_admin(app: ChuangyouApp, fault: Fault) -> None:
         dead = app.screen_stack[-1]
         unlocked = unlocked or (isinstance(dead, AdminHome) and dead.unlocked)
         app.pop_screen()
+    if fault.command:
+        app.recovery_command = fault.command  # printed again, on one line, when the app ends
     if isinstance(app.screen, AdminFault):
         app.pop_screen()  # one fault at a time: the newest
     shown = AdminFault(fault, log_hint(app.campaign.store.root))

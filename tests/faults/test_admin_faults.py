@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from campaign.clock import FixedClock
 from campaign.context import Campaign
@@ -64,8 +64,10 @@ async def test_a_damaged_file_shows_the_recovery_command_that_works_when_pasted(
             shown = screen_text(app)
             assert secrets_in(shown, secrets) == []
             assert still_running(app)
-            command = app.screen.query_one("#admin-fault-command", TextArea).text
+            command = app.recovery_command or ""
             assert command.startswith("chuangyou --data-dir") and "chuangyou --data-dir" in shown
+            await pilot.press("c")  # copied to the clipboard (OSC 52)
+            assert app.clipboard == command
         assert f"--data-dir {data_dir}" in command and str(good) in command
         # Pasted into a shell, somewhere else (not the data directory), it restores the right store.
         env = {**os.environ, "PATH": f"{CHUANGYOU.parent}{os.pathsep}{os.environ.get('PATH', '')}"}

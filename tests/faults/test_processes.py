@@ -164,13 +164,14 @@ def test_the_kiosk_in_a_real_terminal_survives_every_fault(
 
 # ---------------------------------------------------------------------------------------------- the admin app
 def test_the_admin_app_in_a_real_terminal_shows_the_fault_and_the_command(
-    roster: Campaign, data_dir: Path, faults: Faults, terminal: Terminal
+    roster: Campaign, data_dir: Path, faults: Faults, terminal: Terminal, tmp_path: Path
 ) -> None:
     passphrase.set_passphrase(roster, PASSPHRASE)
     secrets = [PASSPHRASE, "1234", *pin_hashes(data_dir)]
-    create_backup(roster.store)
+    good = create_backup(roster.store)
     terminal.env = faults.env(terminal.env)
-    terminal.start([str(CHUANGYOU), "--data-dir", str(data_dir), "admin"], width=120, height=40)
+    admin = f"{CHUANGYOU} --data-dir {data_dir} admin; echo ADMIN-ENDED $?; sleep 60"
+    terminal.start(["/bin/sh", "-c", admin], width=120, height=40)
     terminal.wait_for("口令")
     terminal.keys(PASSPHRASE, "Enter")
     terminal.wait_for("请选择要做的事")
@@ -179,15 +180,24 @@ def test_the_admin_app_in_a_real_terminal_shows_the_fault_and_the_command(
         terminal.wait_for("学习")
         terminal.keys("Escape")
     core = roster.store.path("core")
-    good = core.read_bytes()
-    core.write_bytes(good[:-7])
+    core.write_bytes(core.read_bytes()[:-7])
     terminal.keys("r")
     shown = terminal.wait_for("数据出现问题", "--yes")
     assert clean(shown, secrets) == []
-    core.write_bytes(good)
     terminal.keys("Enter")
-    terminal.keys("r")
-    terminal.wait_for("王晓明")
+    terminal.wait_for("请选择要做的事")
+    terminal.keys("q")  # leaving prints the recovery command again, on one line, to copy from the shell
+    terminal.wait_for("ADMIN-ENDED 0")
+    joined = terminal.run("capture-pane", "-p", "-J", "-t", terminal.name)
+    assert clean(joined, secrets) == []
+    line = next(x for x in joined.splitlines() if "恢复数据请运行" in x)
+    command = line.split("：", 1)[1].strip()
+    assert command == f"chuangyou --data-dir {data_dir} restore {good} --yes"
+    env = faults.env()
+    env["PATH"] = f"{CHUANGYOU.parent}:{env['PATH']}"
+    pasted = subprocess.run(["/bin/sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert pasted.returncode == 0, pasted.stderr
+    assert run(faults, data_dir, "member", "list").returncode == 0
 
 
 # ---------------------------------------------------------------------------------------------- the web server

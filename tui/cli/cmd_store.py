@@ -23,6 +23,7 @@ from .common import (
     emit,
     log_failure_in,
     os_error_message,
+    reader_gone,
     refuse,
     resolved_data_dir,
     store_error_message,
@@ -56,6 +57,8 @@ def _one_line_faults(handler: Callable[[argparse.Namespace], int]) -> Callable[[
         except StoreError as exc:
             log_failure_in(root, args.command, exc)
             return refuse(store_error_message(exc))
+        except BrokenPipeError:
+            return reader_gone()
         except OSError as exc:
             log_failure_in(root, args.command, exc)
             return refuse(os_error_message(exc, root))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -121,6 +122,14 @@ def log_failure_in(data_dir: Path, what: str, exc: BaseException) -> None:
     log_failure(what, exc)
 
 
+def reader_gone() -> int:
+    """Standard output was closed by its reader (``chuangyou ... | head``): stop quietly, as other tools do."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_REFUSED
+
+
 def refuse(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_REFUSED
@@ -143,6 +152,8 @@ def with_campaign(handler: Handler) -> Callable[[argparse.Namespace], int]:
         except StoreError as exc:
             log_failure_in(root, getattr(args, "command", None) or "cli", exc)
             return refuse(store_error_message(exc))
+        except BrokenPipeError:
+            return reader_gone()
         except OSError as exc:  # a full disk, a permission problem: one line, never a traceback
             log_failure_in(root, getattr(args, "command", None) or "cli", exc)
             return refuse(os_error_message(exc, root))

@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
+from campaign.i18n import t
 from tui.fault import Fault
 from tui.text import literal, message
 
@@ -20,6 +21,7 @@ class AdminFault(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", show=False),
         Binding("enter", "close", show=False),
+        Binding("c", "copy", show=False),
     ]
     DEFAULT_CSS = """
     AdminFault { align: center middle; }
@@ -29,7 +31,6 @@ class AdminFault(ModalScreen[None]):
     }
     AdminFault #admin-fault-title { text-style: bold; color: $error; }
     AdminFault #admin-fault-text { height: auto; margin: 1 0; }
-    AdminFault #admin-fault-command { height: 3; border: round $accent; }
     AdminFault #admin-fault-copy { color: $foreground 70%; }
     AdminFault #admin-fault-log { color: $foreground 70%; }
     AdminFault #admin-fault-back { color: $foreground 70%; }
@@ -45,13 +46,16 @@ class AdminFault(ModalScreen[None]):
             yield Static(message("fault.admin_title"), id="admin-fault-title")
             yield Static(literal(self.fault.explanation), id="admin-fault-text")
             if self.fault.command:
-                # On one line however long the paths (a wrapped line would paste as two commands); ctrl+c copies it.
-                command = TextArea(self.fault.command, read_only=True, soft_wrap=False, id="admin-fault-command")
-                command.show_line_numbers = False
-                yield command
+                # A command wrapped on screen would paste as several lines: "c" copies it to the clipboard (OSC 52,
+                # through SSH), and it is printed again, on one line, when the app ends.
                 yield Static(message("fault.admin_copy"), id="admin-fault-copy")
             yield Static(literal(self.log_hint), id="admin-fault-log")
             yield Static(message("fault.admin_back"), id="admin-fault-back")
+
+    def action_copy(self) -> None:
+        if self.fault.command:
+            self.app.copy_to_clipboard(self.fault.command)
+            self.notify(t("fault.admin_copied"), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
