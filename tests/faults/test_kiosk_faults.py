@@ -138,3 +138,24 @@ async def test_a_busy_store_while_a_parent_answers_at_the_kiosk(
         await settle(pilot)
         await pilot.click("#option-satisfied")
         await until(pilot, lambda: shows(app, "谢谢"), "the answer recorded after the fault")
+
+
+async def test_a_busy_store_while_the_secretary_unlocks_the_kiosk(
+    kiosk: Campaign, data_dir: Path, make_app: MakeApp
+) -> None:
+    from campaign import passphrase
+
+    secret = "secretary-pass"
+    passphrase.set_passphrase(kiosk, secret)
+    app = make_app(kiosk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        with lock_held(data_dir):  # checking the passphrase counts attempts under the lock
+            await pilot.press(*secret, "enter")
+            await until(pilot, lambda: shows(app, "请稍后再试"), "the calm message in the dialog")
+            assert secrets_in(screen_text(app), [secret, *pin_hashes(data_dir)]) == []
+            assert still_running(app) and app.locked_down
+        await pilot.press(*secret, "enter")
+        await until(pilot, lambda: app.unlocked, "unlocked once the store is free")
