@@ -153,6 +153,9 @@ class _Copy:
     def take(self, rel: str, data: bytes, sig: Signature) -> None:
         try:
             doc = document(data)
+            problems = record_problems(rel, doc)
+            if problems:
+                raise ValueError("; ".join(problems))
         except ValueError as exc:
             self.damaged[rel] = str(exc)
         else:
@@ -232,7 +235,8 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
 
 
 def _verify_files(root: Path, checksums: dict[str, str]) -> list[str]:
-    """Re-read every file of a copy: present, regular, its checksum as recorded, parsing as a TinyDB document."""
+    """Re-read every file of a copy: present, regular, its checksum that of the bytes that were read from the store
+    and parsed there (so they need not be parsed again)."""
     problems = []
     files, unsafe = walk(root)
     problems += unsafe
@@ -251,11 +255,6 @@ def _verify_files(root: Path, checksums: dict[str, str]) -> list[str]:
             continue
         if checksum(data) != expected:
             problems.append(f"{path}: checksum does not match the manifest")
-            continue
-        try:
-            problems += record_problems(rel, document(data))
-        except ValueError as exc:
-            problems.append(f"{path}: {exc}")
     return problems
 
 
