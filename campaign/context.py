@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,9 +44,20 @@ class Campaign:
         self.repos.audit.append(AuditEntry(at=self.now(), actor=self.actor, action=action, detail=detail))
 
 
+#: Seconds a program waits for another one holding the store's lock (default 15; tests and fault drills shorten it).
+LOCK_TIMEOUT_ENV = "CHUANGYOU_LOCK_TIMEOUT"
+
+
+def _lock_timeout() -> float:
+    try:
+        return max(float(os.environ.get(LOCK_TIMEOUT_ENV, "15")), 0.01)
+    except ValueError:
+        return 15.0
+
+
 def open_campaign(data_dir: Path, *, actor: str | None = None, clock: Clock | None = None) -> Campaign:
     """Open the store in ``data_dir`` (see :func:`storage.open_store`) as a campaign."""
-    store = open_store(data_dir)
+    store = open_store(data_dir, lock_timeout=_lock_timeout())
     if clock is None:
         from storage.repositories import SettingsRepo
 

@@ -1,20 +1,32 @@
-"""Housekeeping every long-running process does: a daily backup, rotated to the branch's setting."""
+"""Housekeeping every long-running process does: a daily backup, rotated to the branch's setting.
+
+The kiosk, the secretary's app and the web server run for weeks: :func:`start_daily_backups` checks every hour, in
+a thread of its own (never the UI's), whether a day has passed since the newest good backup. A failure is logged
+and tried again at the next check; ``chuangyou check`` warns when the newest backup is old.
+"""
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from storage import HOT_PARTITIONS
 from storage.backup import create_backup, list_backups
+from storage.errors import StoreError
 
 from .context import Campaign
+from .logfile import log_failure, logger
 
 BACKUP_EVERY = timedelta(hours=24)
+#: How often a long-running process looks whether a backup is due.
+CHECK_EVERY_S = 3600.0
 
 
 def backup_if_due(c: Campaign, *, every: timedelta = BACKUP_EVERY) -> Path | None:
-    """Make an automatic backup if the newest one is older than ``every`` (or there is none)."""
-    backups = list_backups(c.store)
+    """Make an automatic backup if the newest verified one is older than ``every`` (or there is none)."""
+    backups = [b for b in list_backups(c.store) if b.verified and not b.apart]
     if backups:
         try:
             newest = datetime.fromisoformat(backups[0].created)
@@ -23,3 +35,58 @@ def backup_if_due(c: Campaign, *, every: timedelta = BACKUP_EVERY) -> Path | Non
         if datetime.now(UTC) - newest < every:
             return None
     return create_backup(c.store, reason="daily", keep=c.settings.backup_keep)
+
+
+def damage_cleared(c: Campaign, damaged: Path | None) -> bool:
+    """Whether the store reads again after a damaged file was reported: that file parses (or is gone, e.g. after a
+    restore), and so does every partition a program reads at start."""
+    try:
+        if damaged is not None and damaged.exists():
+            json.loads(damaged.read_bytes())
+        for partition in HOT_PARTITIONS:
+            c.store.read(partition)
+    except (StoreError, OSError, ValueError):
+        return False
+    return True
+
+
+class DailyBackups:
+    """A thread that makes the daily backup while a program runs; :meth:`stop` ends it."""
+
+    def __init__(self, c: Campaign, *, check_every_s: float = CHECK_EVERY_S, every: timedelta = BACKUP_EVERY) -> None:
+        self.campaign = c
+        self.check_every_s = check_every_s
+        self.every = every
+        self.made: list[Path] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="daily-backups", daemon=True)
+
+    def start(self) -> DailyBackups:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float | None = None) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def check_now(self) -> Path | None:
+        try:
+            made = backup_if_due(self.campaign, every=self.every)
+        except (OSError, StoreError) as exc:
+            log_failure("daily backup", exc)  # the program goes on; the next check tries again
+            return None
+        if made is not None:
+            self.made.append(made)
+            logger().info("daily backup made: %s", made)
+        return made
+
+    def _run(self) -> None:
+        while True:
+            self.check_now()
+            if self._stop.wait(self.check_every_s):
+                return
+
+
+def start_daily_backups(c: Campaign, *, check_every_s: float = CHECK_EVERY_S) -> DailyBackups:
+    """Make the daily backup now if due, then keep checking every ``check_every_s`` until the program ends."""
+    return DailyBackups(c, check_every_s=check_every_s).start()

@@ -9,6 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import (
+    BackupInvalid,
+    BackupRefused,
+    MigrationFailed,
     OutsideTransaction,
     SchemaTooNew,
     StoreBusy,
@@ -49,6 +52,9 @@ def open_store(
 __all__ = [
     "CURRENT_SCHEMA",
     "HOT_PARTITIONS",
+    "BackupInvalid",
+    "BackupRefused",
+    "MigrationFailed",
     "OutsideTransaction",
     "SchemaTooNew",
     "Store",

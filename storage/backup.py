@@ -1,9 +1,18 @@
-"""Backups of the whole store: consistent copies, rotated, verified, and restorable.
+"""Backups of the whole store: consistent copies, verified before they count, rotated safely, and restorable.
 
-A backup is a directory ``backups/<stamp>[-reason]/`` holding a copy of ``store/`` and a ``manifest.json``.
-Files are copied (not hard-linked), so damage to a live file can never reach its backup. The copy is made
-without the lock, then checked against the live files under the lock and any file that changed meanwhile is
-copied again, so the backup is one consistent moment while sign-ins wait only for the few re-copied files.
+A backup is a directory ``backups/<stamp>-<reason>/`` (or ``DIR/chuangyou-backup-<stamp>/`` with ``--to``) holding
+a copy of ``store/`` and a ``manifest.json`` with every file's SHA-256. Files are copied (not hard-linked), so
+damage to a live file can never reach its backup.
+
+The store's lock is held only for a moment: the files are copied without it (a file the store writes is replaced
+by a rename, never changed in place, so a copy is of one version of it); then, under the lock, every file is
+stat'ed and the few that changed meanwhile are read into memory; the lock is released before anything is written
+out. Writing, fsync and verification (every file re-read, checksummed and parsed) happen without the lock, so a
+backup to a slow USB stick never makes a sign-in wait. The manifest is written last: a directory without one is
+a partial copy and never counts.
+
+Rotation keeps the newest verified good backup always, plus good daily, weekly and monthly copies; copies kept by
+a restore ("replaced-by-restore") and taken before a migration are never rotated.
 """
 
 from __future__ import annotations
@@ -12,21 +21,40 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import journal
 from .atomic import fsync_dir
-from .errors import StoreError
+from .backup_files import (
+    MAX_TOTAL_BYTES,
+    Unsafe,
+    checksum,
+    document,
+    read_regular,
+    record_problems,
+    schema_problem,
+    walk,
+)
+from .errors import BackupInvalid, BackupRefused
 
 if TYPE_CHECKING:
     from .store import Store
 
 MANIFEST = "manifest.json"
+#: Manifests with per-file checksums, written after the copy verified.
+FORMAT = 2
 PARTIAL_PREFIX = ".partial-"
-#: A partial copy older than this belongs to a backup that was killed (a running one finishes in seconds).
+#: A partial copy older than this belongs to a backup that was killed (a running one finishes in minutes).
 PARTIAL_MAX_AGE_S = 3600
+REPLACED = "replaced-by-restore"
+BEFORE_MIGRATION = "before-migration-v"
+#: Good copies rotation keeps beyond the daily ones: one a week for this many weeks, one a month for this many months.
+KEEP_WEEKS = 8
+KEEP_MONTHS = 12
+
+Signature = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -36,102 +64,220 @@ class BackupInfo:
     reason: str
     files: int
     schema: int | None
+    #: Verified when it was made: every file re-read, checksummed and parsed (format 2 manifests).
+    verified: bool = False
+
+    @property
+    def apart(self) -> bool:
+        """Kept apart from rotation: the store a restore replaced, or the store before a migration."""
+        return self.reason == REPLACED or self.reason.startswith(BEFORE_MIGRATION)
 
 
 def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def _files(root: Path) -> dict[str, tuple[int, int, int]]:
-    out: dict[str, tuple[int, int, int]] = {}
-    for dirpath, _dirs, names in os.walk(root):
-        for name in names:
-            p = Path(dirpath) / name
-            st = p.stat()
-            out[os.fspath(p.relative_to(root))] = (st.st_ino, st.st_size, st.st_mtime_ns)
-    return out
+def _signature(st: os.stat_result) -> Signature:
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
-def _copy_tree(src: Path, dst: Path, names: list[str]) -> None:
-    for rel in names:
-        target = dst / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src / rel, target)
+# ---------------------------------------------------------------------------------------------- copying
+def _read_live(path: Path) -> tuple[bytes, Signature]:
+    """A live file's bytes and the identity of the version read (one place, so tests can slow or interrupt it)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        st = os.fstat(fd)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read()
+    finally:
+        os.close(fd)
+    return data, _signature(st)
 
 
-def _fsync_tree(root: Path) -> None:
-    for dirpath, _dirs, names in os.walk(root):
-        for name in names:
-            fd = os.open(Path(dirpath) / name, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+def _write_out(path: Path, data: bytes) -> None:
+    """Write one file of a backup (one place, so benchmarks can simulate a slow medium); :func:`_flush` makes the
+    whole copy durable at once."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o660)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def _flush(root: Path) -> None:
+    """Make every file written under ``root`` durable, then its directories' entries.
+
+    One ``sync`` for the whole copy instead of an fsync per file: on a USB stick each fsync costs tens of
+    milliseconds, and a store has thousands of files. (Linux's sync waits until the data is written.)
+    """
+    os.sync()
+    for dirpath, _dirs, _names in os.walk(root):
         fsync_dir(Path(dirpath))
 
 
-def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual", keep: int | None = None) -> Path:
-    """Copy the store to a new backup directory (under ``to`` if given) and return its path.
+def _live_signatures(store_dir: Path) -> dict[str, Signature]:
+    """Every file of the store by relative path, with its identity. Runs under the lock: one ``lstat`` per file,
+    no ``Path`` objects (a store has thousands of files)."""
+    out: dict[str, Signature] = {}
+    pending = [("", os.fspath(store_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((f"{prefix}{entry.name}/", entry.path))
+                continue
+            try:
+                out[prefix + entry.name] = _signature(entry.stat(follow_symlinks=False))
+            except FileNotFoundError:
+                continue
+    return out
 
-    Backups in the store's own ``backups/`` are rotated down to the newest ``keep`` when ``keep`` is given.
+
+@dataclass
+class _Copy:
+    """A backup being made: for each file, the version copied and its checksum; and the damaged ones."""
+
+    work: Path
+    signatures: dict[str, Signature]
+    checksums: dict[str, str]
+    damaged: dict[str, str]
+    schema: int | None = None
+
+    def take(self, rel: str, data: bytes, sig: Signature) -> None:
+        try:
+            doc = document(data)
+            problems = record_problems(rel, doc)
+            if problems:
+                raise ValueError("; ".join(problems))
+        except ValueError as exc:
+            self.damaged[rel] = str(exc)
+        else:
+            self.damaged.pop(rel, None)
+            if rel == "meta.json":
+                self.schema = _schema_in(doc)
+        self.signatures[rel] = sig
+        self.checksums[rel] = checksum(data)
+        _write_out(self.work / "store" / rel, data)
+
+
+def _schema_in(meta: dict[str, Any]) -> int | None:
+    try:
+        (stamp,) = meta["meta"].values()
+        return int(stamp["schema"])
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual", keep: int | None = None) -> Path:
+    """Copy the store to a new, verified backup directory (under ``to`` if given) and return its path.
+
+    Refuses (:class:`BackupRefused`, nothing kept) when a live file is damaged — such a copy would be no good — or
+    when the copy does not verify. Backups in the store's own ``backups/`` are rotated (:func:`rotate`) when
+    ``keep`` is given.
     """
     parent = to if to is not None else store.backup_dir
     parent.mkdir(parents=True, exist_ok=True)
     store.backup_dir.mkdir(parents=True, exist_ok=True)
     name = f"{_stamp()}-{reason}" if to is None else f"chuangyou-backup-{_stamp()}"
-    _sweep_partials(store)
+    _sweep_partials(parent)
     # Not under .tmp/: the lock's recovery empties .tmp/, and this copy is made without the lock.
-    work = store.backup_dir / f"{PARTIAL_PREFIX}{name}"
-    before = _files(store.dir)
-    _copy_tree(store.dir, work / "store", list(before))
-    with store.locked():
-        now = _files(store.dir)
-        changed = [rel for rel, sig in now.items() if before.get(rel) != sig]
-        _copy_tree(store.dir, work / "store", changed)
-        for rel in set(before) - set(now):
+    work = parent / f"{PARTIAL_PREFIX}{name}"
+    copy = _Copy(work, {}, {}, {})
+    try:
+        for rel in _live_signatures(store.dir):  # without the lock
+            try:
+                data, sig = _read_live(store.dir / rel)
+            except FileNotFoundError:
+                continue
+            copy.take(rel, data, sig)
+        with store.locked():  # a moment: stat every file, read the few that changed meanwhile into memory
+            now = _live_signatures(store.dir)
+            changed = {rel: _read_live(store.dir / rel) for rel, sig in now.items() if copy.signatures.get(rel) != sig}
+        for rel, (data, sig) in changed.items():  # the lock is released: write them out
+            copy.take(rel, data, sig)
+        for rel in set(copy.signatures) - set(now):
             (work / "store" / rel).unlink(missing_ok=True)
-        schema = _schema_of(work / "store")
+            del copy.signatures[rel], copy.checksums[rel]
+            copy.damaged.pop(rel, None)
+        if copy.damaged:
+            damaged = [f"{store.dir / rel}: {detail}" for rel, detail in sorted(copy.damaged.items())]
+            raise BackupRefused(damaged, damaged_store=True)
+        _flush(work)  # verified as it is on the medium (as far as the page cache lets us see)
+        problems = _verify_files(work / "store", copy.checksums)
+        if problems:
+            raise BackupRefused(problems, damaged_store=False)
         manifest = {
+            "format": FORMAT,
             "created": datetime.now(UTC).isoformat(),
             "reason": reason,
-            "files": len(now),
-            "schema": schema,
+            "files": len(copy.checksums),
+            "schema": copy.schema,
+            "checksums": dict(sorted(copy.checksums.items())),
         }
-        (work / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        _fsync_tree(work)
+        _write_out(work / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+        _flush(work)
         final = parent / name
-        if to is None:
-            os.replace(work, final)
-        else:  # another filesystem, possibly: a plain copy, then the temporary copy goes
-            shutil.copytree(work, final)
-            _fsync_tree(final)
-            shutil.rmtree(work)
+        os.replace(work, final)
         fsync_dir(parent)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     if keep is not None and to is None:
         rotate(store, keep)
     return final
 
 
-def _sweep_partials(store: Store) -> None:
+def _verify_files(root: Path, checksums: dict[str, str]) -> list[str]:
+    """Re-read every file of a copy: present, regular, its checksum that of the bytes that were read from the store
+    and parsed there (so they need not be parsed again)."""
+    problems = []
+    files, unsafe = walk(root)
+    problems += unsafe
+    for rel in sorted(set(checksums) - set(files)):
+        problems.append(f"{root / rel}: missing")
+    for rel in files:
+        path = root / rel
+        expected = checksums.get(rel)
+        if expected is None:
+            problems.append(f"{path}: not in the manifest")
+            continue
+        try:
+            data = read_regular(path)
+        except (Unsafe, OSError) as exc:
+            problems.append(f"{path}: {exc}")
+            continue
+        if checksum(data) != expected:
+            problems.append(f"{path}: checksum does not match the manifest")
+    return problems
+
+
+def _sweep_partials(parent: Path) -> None:
     """Remove what backups killed midway left behind (a partial copy has no manifest and is never listed)."""
     cutoff = datetime.now(UTC).timestamp() - PARTIAL_MAX_AGE_S
     try:
-        entries = list(os.scandir(store.backup_dir))
+        entries = list(os.scandir(parent))
     except FileNotFoundError:
         return
     for entry in entries:
-        if entry.name.startswith(PARTIAL_PREFIX) and entry.stat().st_mtime < cutoff:
+        if entry.name.startswith(PARTIAL_PREFIX) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
             shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _schema_of(store_dir: Path) -> int | None:
     try:
-        meta = json.loads((store_dir / "meta.json").read_bytes())
-        return int(meta["meta"]["1"]["schema"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return _schema_in(json.loads((store_dir / "meta.json").read_bytes()))
+    except (OSError, ValueError):
         return None
 
 
+# ---------------------------------------------------------------------------------------------- listing
 def list_backups(store: Store) -> list[BackupInfo]:
     """The store's own backups, newest first."""
     out: list[BackupInfo] = []
@@ -140,6 +286,8 @@ def list_backups(store: Store) -> list[BackupInfo]:
     except FileNotFoundError:
         return []
     for entry in entries:
+        if entry.name.startswith(PARTIAL_PREFIX) or entry.is_symlink():
+            continue
         info = read_backup(Path(entry.path))
         if info is not None:
             out.append(info)
@@ -147,85 +295,248 @@ def list_backups(store: Store) -> list[BackupInfo]:
     return out
 
 
-def read_backup(path: Path) -> BackupInfo | None:
+def _manifest(path: Path) -> dict[str, Any] | None:
     try:
-        manifest = json.loads((path / MANIFEST).read_bytes())
+        manifest = json.loads(read_regular(path / MANIFEST, limit=16 * 1024 * 1024))
     except (OSError, ValueError):
         return None
-    if not (path / "store").is_dir():
+    return manifest if isinstance(manifest, dict) else None
+
+
+def read_backup(path: Path) -> BackupInfo | None:
+    manifest = _manifest(path)
+    if manifest is None or path.is_symlink() or not (path / "store").is_dir() or (path / "store").is_symlink():
         return None
+    checksums = manifest.get("checksums")
+    schema = manifest.get("schema")
+    try:
+        files = int(manifest.get("files", 0))
+    except (TypeError, ValueError):
+        files = 0
     return BackupInfo(
         path,
         str(manifest.get("created", "")),
         str(manifest.get("reason", "")),
-        int(manifest.get("files", 0)),
-        manifest.get("schema"),
+        files,
+        schema if isinstance(schema, int) else None,
+        manifest.get("format") == FORMAT and isinstance(checksums, dict),
     )
 
 
+# ---------------------------------------------------------------------------------------------- rotation
+def _created(info: BackupInfo) -> datetime:
+    try:
+        when = datetime.fromisoformat(info.created)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def keep_set(backups: list[BackupInfo], keep: int, now: datetime | None = None) -> set[Path]:
+    """The backups rotation keeps (``backups`` newest first): every copy kept apart; the newest verified good one;
+    the newest good one of each of the ``keep`` latest days that have one, of each week of the last
+    :data:`KEEP_WEEKS` weeks and of each month of the last :data:`KEEP_MONTHS` months; and unverified
+    (older-format) copies among the newest ``keep`` of all."""
+    now = now or datetime.now(UTC)
+    kept = {b.path for b in backups if b.apart}
+    good = [b for b in backups if b.verified and not b.apart]
+    if good:
+        kept.add(good[0].path)
+    days: set[str] = set()
+    for b in good:
+        day = _created(b).strftime("%Y-%m-%d")
+        if day not in days and len(days) < max(keep, 1):
+            days.add(day)
+            kept.add(b.path)
+    for period, window in (("%G-W%V", timedelta(weeks=KEEP_WEEKS)), ("%Y-%m", timedelta(days=31 * KEEP_MONTHS))):
+        seen: set[str] = set()
+        for b in good:
+            created = _created(b)
+            key = created.strftime(period)
+            if key not in seen and now - created <= window:
+                seen.add(key)
+                kept.add(b.path)
+    rotated = [b for b in backups if not b.apart]
+    kept |= {b.path for b in rotated[: max(keep, 1)] if not b.verified}
+    return kept
+
+
 def rotate(store: Store, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups; return what was deleted."""
-    doomed = [b.path for b in list_backups(store)[max(keep, 1) :]]
+    """Delete the backups :func:`keep_set` does not keep; return what was deleted. Never the newest good one."""
+    backups = list_backups(store)
+    kept = keep_set(backups, keep)
+    doomed = [b.path for b in backups if b.path not in kept]
     for p in doomed:
         shutil.rmtree(p, ignore_errors=True)
     return doomed
 
 
 def newest_good_backup(store: Store, damaged: Path) -> Path | None:
-    """The newest backup whose copy of ``damaged`` (a file in the store) parses, or that lacks it."""
+    """The newest verified backup whose copy of ``damaged`` (a file in the store) parses, or that lacks it."""
     rel = damaged.relative_to(store.dir) if damaged.is_relative_to(store.dir) else Path(damaged.name)
     for info in list_backups(store):
+        if not info.verified or info.reason == REPLACED:
+            continue
         copy = info.path / "store" / rel
         try:
-            json.loads(copy.read_bytes())
+            document(read_regular(copy))
         except FileNotFoundError:
             return info.path
-        except (OSError, ValueError):
+        except (Unsafe, OSError, ValueError):
             continue
         return info.path
     return None
 
 
+def _matches_live(store: Store, info: BackupInfo) -> bool:
+    """Whether a verified backup holds exactly the live store's files (by checksum)."""
+    manifest = _manifest(info.path) or {}
+    checksums = manifest.get("checksums")
+    if not info.verified or not isinstance(checksums, dict):
+        return False
+    live = _live_signatures(store.dir)
+    if set(live) != set(checksums):
+        return False
+    try:
+        return all(checksum(_read_live(store.dir / rel)[0]) == checksums[rel] for rel in live)
+    except OSError:
+        return False
+
+
+def before_migration_backup(store: Store, version: int) -> Path:
+    """The backup of the store before migrating it from schema ``version``: at most one per version.
+
+    A program that fails to migrate and is restarted again and again (systemd's ``Restart=on-failure``) reuses the
+    copy it made the first time, as long as the store is unchanged; a newer copy replaces an older one only once
+    it verified. No other backup is touched.
+    """
+    reason = f"{BEFORE_MIGRATION}{version}"
+    earlier = [b for b in list_backups(store) if b.reason == reason]
+    with store.locked():  # nobody writes while the store is compared with the copy
+        for info in earlier:
+            if _matches_live(store, info):
+                return info.path
+    made = create_backup(store, reason=reason)
+    for info in earlier:
+        shutil.rmtree(info.path, ignore_errors=True)
+    return made
+
+
+# ---------------------------------------------------------------------------------------------- verify, restore
 def verify_backup(path: Path) -> list[str]:
-    """Problems with a backup directory (empty when every file in it parses)."""
-    info = read_backup(path)
-    if info is None:
+    """Problems with a backup directory (empty when it may be restored): every file regular, not too large, its
+    checksum as in the manifest, parsing as a TinyDB document; a schema this program knows; records that decode."""
+    from .schema import CURRENT_SCHEMA
+
+    if path.is_symlink() or (path / "store").is_symlink():
+        return [f"{path}: a symbolic link"]
+    manifest = _manifest(path)
+    if manifest is None or not (path / "store").is_dir():
         return [f"{path}: not a chuangyou backup (no {MANIFEST} or no store/)"]
-    problems = []
-    for dirpath, _dirs, names in os.walk(path / "store"):
-        for name in names:
-            p = Path(dirpath) / name
-            try:
-                json.loads(p.read_bytes())
-            except ValueError as exc:
-                problems.append(f"{p}: {exc}")
+    root = path / "store"
+    files, problems = walk(root)
+    checksums = manifest.get("checksums") if manifest.get("format") == FORMAT else None
+    if isinstance(checksums, dict):
+        problems += [f"{root / rel}: missing" for rel in sorted(set(checksums) - set(files))]
+    total = 0
+    meta: dict[str, Any] | None = None
+    for rel in files:
+        p = root / rel
+        if not rel.endswith(".json"):
+            problems.append(f"{p}: unexpected file")
+            continue
+        try:
+            data = read_regular(p)
+        except (Unsafe, OSError) as exc:
+            problems.append(f"{p}: {exc}")
+            continue
+        total += len(data)
+        if total > MAX_TOTAL_BYTES:
+            problems.append(f"{root}: larger than {MAX_TOTAL_BYTES} bytes")
+            break
+        if isinstance(checksums, dict) and checksums.get(rel) != checksum(data):
+            problems.append(f"{p}: checksum does not match the manifest")
+            continue
+        try:
+            doc = document(data)
+        except ValueError as exc:
+            problems.append(f"{p}: {exc}")
+            continue
+        problems += record_problems(rel, doc)
+        if rel == "meta.json":
+            meta = doc
+    if not problems:
+        schema = schema_problem(meta, CURRENT_SCHEMA)
+        if schema:
+            problems.append(f"{root / 'meta.json'}: {schema}")
     return problems
 
 
 def restore(store: Store, backup: Path) -> Path:
     """Make ``backup`` the live store. The current store is moved (never deleted) into ``backups/``.
 
-    Returns where the replaced store was kept. Both directory moves happen through the journal, so a crash
-    leaves either the old store or the restored one in place, never neither.
+    Refuses (:class:`BackupInvalid`, nothing changed) a backup that does not verify (:func:`verify_backup`). The
+    files are copied without the lock (each read safely and checked against the manifest again as it is copied);
+    the lock is held only for the two directory moves, which happen through the journal, so a crash leaves
+    either the old store or the restored one in place, never neither. Returns where the replaced store was kept.
     """
     problems = verify_backup(backup)
     if problems:
-        raise StoreError("; ".join(problems))
-    with store.locked():
-        staging = store.tmp_dir / f"restore-{_stamp()}"
-        shutil.copytree(backup / "store", staging)
-        _fsync_tree(staging)
-        kept = store.backup_dir / f"{_stamp()}-replaced-by-restore"
-        kept_store = kept / "store"
-        kept.mkdir(parents=True)
-        manifest = {
-            "created": datetime.now(UTC).isoformat(),
-            "reason": "replaced-by-restore",
-            "files": len(_files(store.dir)),
-            "schema": _schema_of(store.dir),
-        }
-        (kept / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        _fsync_tree(kept)
-        journal.commit_renames(store.root, store.tmp_dir, [(store.dir, kept_store), (staging, store.dir)])
-        store.forget_snapshots()
+        raise BackupInvalid(backup, problems)
+    manifest = _manifest(backup) or {}
+    checksums = manifest.get("checksums") if manifest.get("format") == FORMAT else None
+    store.backup_dir.mkdir(parents=True, exist_ok=True)
+    staging = store.backup_dir / f"{PARTIAL_PREFIX}restore-{_stamp()}"
+    try:
+        files, unsafe = walk(backup / "store")
+        late: list[str] = list(unsafe)
+        for rel in files:
+            data = read_regular(backup / "store" / rel)
+            if isinstance(checksums, dict) and checksums.get(rel) != checksum(data):
+                late.append(f"{backup / 'store' / rel}: changed while it was restored")
+            _write_out(staging / "store" / rel, data)
+        if late:
+            raise BackupInvalid(backup, late)
+        _flush(staging)
+        with store.locked():
+            kept = store.backup_dir / f"{_stamp()}-{REPLACED}"
+            kept.mkdir(parents=True)
+            manifest = {
+                "created": datetime.now(UTC).isoformat(),
+                "reason": REPLACED,
+                "files": len(_live_signatures(store.dir)),
+                "schema": _schema_of(store.dir),
+            }
+            _write_out(kept / MANIFEST, json.dumps(manifest).encode())
+            fd = os.open(kept / MANIFEST, os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            fsync_dir(kept)
+            journal.commit_renames(
+                store.root, store.tmp_dir, [(store.dir, kept / "store"), (staging / "store", store.dir)]
+            )
+            store.forget_snapshots()
+    finally:
+        # Unless a commit journal still names it: then the next lock holder finishes moving it into place.
+        if not (store.root / journal.JOURNAL_NAME).exists():
+            shutil.rmtree(staging, ignore_errors=True)
     return kept
+
+
+__all__ = [
+    "FORMAT",
+    "MANIFEST",
+    "REPLACED",
+    "BackupInfo",
+    "before_migration_backup",
+    "create_backup",
+    "keep_set",
+    "list_backups",
+    "newest_good_backup",
+    "read_backup",
+    "restore",
+    "rotate",
+    "verify_backup",
+]

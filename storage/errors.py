@@ -12,10 +12,12 @@ class StoreError(Exception):
 class StoreCorrupt(StoreError):
     """A data file does not parse. It is left untouched; ``backup`` is the newest backup that has a good copy."""
 
-    def __init__(self, path: Path, detail: str, backup: Path | None) -> None:
+    def __init__(self, path: Path, detail: str, backup: Path | None, *, data_dir: Path | None = None) -> None:
         self.path = path
         self.detail = detail
         self.backup = backup
+        #: The data directory the file belongs to (for a recovery command that works when pasted).
+        self.data_dir = data_dir
         super().__init__(f"corrupt data file {path}: {detail}; newest good backup: {backup}")
 
 
@@ -72,3 +74,36 @@ class TransactionFromAnotherTask(StoreError):
     A thread-reentrant lock cannot tell the two apart, so they would not exclude each other.
     Run store calls in a worker thread (``asyncio.to_thread``) and never await inside a transaction.
     """
+
+
+class BackupRefused(StoreError):
+    """A backup was not made, or not kept: a live file is damaged (it would be no good copy), or the copy did not
+    verify. ``problems`` names each file and what is wrong with it; the store itself was not changed."""
+
+    def __init__(self, problems: list[str], *, damaged_store: bool) -> None:
+        self.problems = problems
+        #: True: the live store has damaged files (restore a good backup); False: the copy failed to verify.
+        self.damaged_store = damaged_store
+        super().__init__("; ".join(problems))
+
+
+class BackupInvalid(StoreError):
+    """A backup that must not be restored: not a chuangyou backup, damaged, of an unknown schema or shape, or holding
+    links, devices, FIFOs or over-large files. Nothing was changed."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+class MigrationFailed(StoreError):
+    """Updating the data to this program's schema failed. The store and every backup are as they were."""
+
+    def __init__(self, found: int, target: int, backup: Path | None, cause: BaseException, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.found = found
+        self.target = target
+        self.backup = backup
+        self.cause = cause
+        super().__init__(f"migrating the data from schema {found} to {target} failed: {type(cause).__name__}")

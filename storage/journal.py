@@ -66,7 +66,7 @@ def recover(root: Path) -> bool:
         renames = [(root / s, root / d) for s, d in doc["renames"]]
     except (ValueError, KeyError, TypeError) as exc:
         # Written atomically, so this is damage from outside: stop rather than guess which renames to redo.
-        raise StoreCorrupt(journal, f"unreadable commit journal: {exc}", None) from exc
+        raise StoreCorrupt(journal, f"unreadable commit journal: {exc}", None, data_dir=root) from exc
     _apply(renames)
     journal.unlink()
     fsync_dir(root)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .errors import SchemaTooNew
+from .errors import MigrationFailed, SchemaTooNew
 from .tinystore import tinydb_for
 
 if TYPE_CHECKING:
@@ -36,8 +36,14 @@ def _write_schema(store: Store, version: int) -> None:
 
 
 def ensure_schema(store: Store, *, current: int | None = None, keep_backups: int = 14) -> list[int]:
-    """Stamp a new store, or migrate an older one (after a backup). Returns the versions migrated from."""
-    from .backup import create_backup
+    """Stamp a new store, or migrate an older one (after a backup). Returns the versions migrated from.
+
+    A migration that fails raises :class:`MigrationFailed`: its transaction is not committed, so the store is as it
+    was, and no backup is rotated away. A program restarted in a loop after such a failure makes no further backup:
+    at most one "before-migration" backup per schema version is kept, reused while the store has not changed.
+    (``keep_backups`` is kept for callers; a migration no longer rotates.)
+    """
+    from .backup import before_migration_backup
 
     # Looked up at call time (not bound as a default at import), so the schema in force is the module's.
     current = CURRENT_SCHEMA if current is None else current
@@ -51,14 +57,17 @@ def ensure_schema(store: Store, *, current: int | None = None, keep_backups: int
         raise SchemaTooNew(found, current)
     if found == current:
         return []
-    create_backup(store, reason=f"before-migration-v{found}", keep=keep_backups)
+    backup = before_migration_backup(store, found)
     done = []
-    with store.transaction():
-        version = read_schema(store)
-        assert version is not None
-        while version < current:
-            MIGRATIONS[version](store)
-            done.append(version)
-            version += 1
-        _write_schema(store, version)
+    try:
+        with store.transaction():
+            version = read_schema(store)
+            assert version is not None
+            while version < current:
+                MIGRATIONS[version](store)
+                done.append(version)
+                version += 1
+            _write_schema(store, version)
+    except Exception as exc:
+        raise MigrationFailed(found, current, backup, exc, store.root) from exc
     return done

@@ -263,7 +263,7 @@ class Store:
         except ValueError as exc:
             from .backup import newest_good_backup
 
-            raise StoreCorrupt(path, str(exc), newest_good_backup(self, path)) from exc
+            raise StoreCorrupt(path, str(exc), newest_good_backup(self, path), data_dir=self.root) from exc
         return data
 
     def read(self, partition: str, *, for_update: bool = False) -> Data:

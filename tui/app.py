@@ -25,6 +25,7 @@ from textual.theme import Theme
 
 from campaign.context import Campaign
 from campaign.i18n import LANG_ENV, language, set_language, t
+from campaign.logfile import log_path, setup_logging
 from storage.records import Member, Settings
 
 Mode = Literal["kiosk", "admin"]
@@ -121,11 +122,14 @@ class ChuangyouApp(App[int]):
         #: The language the kiosk comes back to after idling (a visitor may have switched it).
         self.home_language = language()
         self.use_command_palette = mode == "admin"
+        #: The command that recovers from the last fault shown, if any (printed when the app ends: tui/fault_guard.py).
+        self.recovery_command: str | None = None
         self.title = t("app.title")
 
     # -- lifetime ------------------------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        setup_logging(self.campaign.store.root)
         self.register_theme(KIOSK_THEME)
         self.register_theme(ADMIN_THEME)
         if self.mode == "kiosk":
@@ -162,6 +166,25 @@ class ChuangyouApp(App[int]):
         if isinstance(event, events.InputEvent) and not event.is_forwarded:
             self.last_input = self.monotonic()
         await super().on_event(event)
+
+    # -- faults --------------------------------------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's own handling (a private hook: there is no public one) ends the app with a traceback that lists
+        # local variables: a PIN, a passphrase, records. tui/fault_guard.py logs it and keeps the app going.
+        from tui.fault_guard import absorb
+
+        if absorb(self, error):
+            return
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        # What Textual prints when the app ends after an error: one line naming the log, never a traceback.
+        from rich.text import Text
+
+        self.bell()
+        self._exit_renderables.append(Text(t("fault.stopped", log=log_path(self.campaign.store.root))))
+        self._close_messages_no_wait()
 
     # -- lock-down -----------------------------------------------------------------------------------------------
 
@@ -218,6 +241,8 @@ class ChuangyouApp(App[int]):
         """
         if self.mode != "kiosk" or not self.screen_stack:
             return
+        if getattr(self.screen_stack[-1], "STAYS_UP", False):
+            return  # out of service: nothing works until the data is restored
         now = self.monotonic()
         idle = now - self.last_input >= self.settings.idle_timeout_s
         if self.at_home:
@@ -286,6 +311,8 @@ def run_app(c: Campaign, mode: str, *, lang: str | None = None) -> int:
     choose_language(lang, settings)
     app = ChuangyouApp(c, mode, settings=settings)
     app.run()
+    if app.recovery_command:
+        print(t("fault.command_again", command=app.recovery_command))
     return app.return_code or 0
 
 

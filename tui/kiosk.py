@@ -75,6 +75,8 @@ class OutcomeKind(StrEnum):
     REFUSED = "refused"
     #: A parent's feedback was recorded (the kiosk's other errand).
     THANKS = "thanks"
+    #: The store failed (busy, full disk, ...): nothing was recorded; try again or tell the secretary.
+    FAULT = "fault"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,15 @@ import pytest
 
 import storage.store
 from campaign.context import Campaign
-from storage import SchemaTooNew, Store, TransactionFromAnotherTask, UnsafeFilesystem, open_store, schema
+from storage import (
+    MigrationFailed,
+    SchemaTooNew,
+    Store,
+    TransactionFromAnotherTask,
+    UnsafeFilesystem,
+    open_store,
+    schema,
+)
 from storage.backup import list_backups
 from storage.check import check_store
 from storage.fs import filesystem_type, is_network_filesystem
@@ -162,7 +170,8 @@ def test_a_failing_migration_changes_nothing(roster: Campaign, data_dir: Path, m
     before = roster.store.path("core").read_bytes()
     monkeypatch.setattr(schema, "CURRENT_SCHEMA", 2)
     monkeypatch.setattr(schema, "MIGRATIONS", {1: broken})
-    with pytest.raises(RuntimeError, match="migration bug"):
+    with pytest.raises(MigrationFailed) as caught:
         open_store(data_dir)
+    assert isinstance(caught.value.cause, RuntimeError)
     assert roster.store.path("core").read_bytes() == before
     assert json.loads(roster.store.path("meta").read_bytes())["meta"]["1"]["schema"] == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from campaign.roster import add_member
 from campaign.signin import sign_in
 from campaign.study_sessions import create_session, parse_local
 from storage import StoreCorrupt, StoreWriteFailed, open_store
+from storage import backup as backup_module
 from storage.backup import create_backup, list_backups
 from storage.check import check_store
 from storage.journal import JOURNAL_NAME
@@ -161,8 +161,9 @@ def test_a_damaged_file_stops_the_program_at_start_and_is_left_untouched(
 
     assert cli(["--data-dir", str(data_dir), "member", "list"]) == 1
     err = capsys.readouterr().err
-    assert good.name in err and f"chuangyou restore {good}" in err
-    assert t("store.corrupt_backup", backup=good) in err
+    command = f"chuangyou --data-dir {data_dir} restore {good} --yes"
+    assert good.name in err and command in err
+    assert t("store.corrupt_backup", backup=good, command=command) in err
     assert (core.read_bytes(), core.stat().st_ino, core.stat().st_mtime_ns) == damaged
 
 
@@ -355,10 +356,10 @@ def test_a_backup_taken_while_another_process_writes_is_complete(
 ) -> None:
     """The backup copies without the lock; a sign-in by another process lands in the middle of that copy (and its
     lock acquisition runs recovery). The backup still holds every file, as of one moment."""
-    real_copyfile = shutil.copyfile
+    real_read = backup_module._read_live
     copies = [0]
 
-    def copyfile(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> object:
+    def read_live(src: Path) -> tuple[bytes, tuple[int, int, int, int]]:
         copies[0] += 1
         if copies[0] == 2:
             argv = ["--data-dir", str(data_dir), "signin", "--session", str(session_id), "--member", "T004"]
@@ -372,9 +373,9 @@ def test_a_backup_taken_while_another_process_writes_is_complete(
                 env=env,
             )
             assert proc.returncode == 0, proc.stderr
-        return real_copyfile(src, dst)
+        return real_read(src)
 
-    monkeypatch.setattr(shutil, "copyfile", copyfile)  # the module storage.backup copies with
+    monkeypatch.setattr(backup_module, "_read_live", read_live)
     backup = create_backup(roster.store)
     monkeypatch.undo()
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -29,22 +27,19 @@ def _start(c: Campaign, mode: str, args: argparse.Namespace) -> int:
     from tui.terminal import prepare
 
     prepare()  # before Textual is imported: it reads its settings once
+    from campaign.logfile import setup_logging
+    from campaign.maintenance import start_daily_backups
     from tui.app import run_app  # Textual is imported only when a screen is opened
 
-    # The daily backup runs beside the app so it never delays the first screen.
-    threading.Thread(target=_daily_backup, args=(c,), name="daily-backup", daemon=True).start()
-    code: int = run_app(c, mode, lang=getattr(args, "lang", None))
+    setup_logging(c.store.root)
+    # The daily backup runs beside the app, in a thread (never the UI's), for as long as the app runs: it never
+    # delays the first screen, and a kiosk that runs for weeks makes one a day. Failures go to the log.
+    backups = start_daily_backups(c)
+    try:
+        code: int = run_app(c, mode, lang=getattr(args, "lang", None))
+    finally:
+        backups.stop(timeout=0)
     return code
-
-
-def _daily_backup(c: Campaign) -> None:
-    from campaign.maintenance import backup_if_due
-    from storage.errors import StoreError
-
-    # The app must not die of a failed backup: the next start tries again, and `chuangyou check` warns
-    # when the newest backup is old.
-    with contextlib.suppress(OSError, StoreError):
-        backup_if_due(c)
 
 
 def _kiosk(c: Campaign, args: argparse.Namespace) -> int:

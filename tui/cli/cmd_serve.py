@@ -25,6 +25,16 @@ def _serve(c: Campaign, args: argparse.Namespace) -> int:
     settings = c.settings
     host = args.host or settings.web_host
     port = args.port if args.port is not None else settings.web_port
+    from campaign.logfile import setup_logging
+    from campaign.maintenance import start_daily_backups
+
+    setup_logging(c.store.root)
     print(t("cli_feedback.serve_started", url=base_url(settings)), flush=True)
-    serve(c, host, port)
+    backups = start_daily_backups(c)  # the server runs for weeks: a backup a day, off the event loop
+    try:
+        serve(c, host, port)
+    except KeyboardInterrupt:  # ctrl+c: uvicorn has shut down gracefully and re-raises it; no traceback
+        pass
+    finally:
+        backups.stop(timeout=0)
     return 0

@@ -3,34 +3,67 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from campaign.i18n import t
 from storage import Store
-from storage.backup import create_backup, list_backups, read_backup, restore, verify_backup
+from storage.backup import REPLACED, create_backup, list_backups, read_backup, restore, verify_backup
 from storage.check import Problem, check_store
 from storage.errors import StoreError
 
-from .common import EXIT_OK, EXIT_REFUSED, add_json, emit, refuse, resolved_data_dir, store_error_message
+from .common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    add_json,
+    emit,
+    log_failure_in,
+    os_error_message,
+    reader_gone,
+    refuse,
+    resolved_data_dir,
+    store_error_message,
+)
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("check", help=t("cli.check"))
     add_json(p)
-    p.set_defaults(handler=_check)
+    p.set_defaults(handler=_one_line_faults(_check))
     p = sub.add_parser("backup", help=t("cli.backup"))
     p.add_argument("--to", metavar="DIR", default=None, help=t("cli.backup_to"))
     p.add_argument("--list", action="store_true", help=t("cli.backup_list"))
     add_json(p)
-    p.set_defaults(handler=_backup)
+    p.set_defaults(handler=_one_line_faults(_backup))
     p = sub.add_parser("restore", help=t("cli.restore"))
     p.add_argument("path", metavar="PATH")
     p.add_argument("--yes", action="store_true", help=t("cli.restore_yes"))
     add_json(p)
-    p.set_defaults(handler=_restore)
+    p.set_defaults(handler=_one_line_faults(_restore))
+
+
+def _one_line_faults(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A storage or operating-system failure of ``handler``: one line on stderr (details in the log), exit 1."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace) -> int:
+        root = resolved_data_dir(args)
+        try:
+            return handler(args)
+        except StoreError as exc:
+            log_failure_in(root, args.command, exc)
+            return refuse(store_error_message(exc))
+        except BrokenPipeError:
+            return reader_gone()
+        except OSError as exc:
+            log_failure_in(root, args.command, exc)
+            return refuse(os_error_message(exc, root))
+
+    return run
 
 
 def _raw_store(args: argparse.Namespace) -> Store:
@@ -61,7 +94,7 @@ def _points_rules_problems(store: Store) -> list[Problem]:
 
 
 def _backup_warnings(store: Store) -> list[str]:
-    backups = list_backups(store)
+    backups = [b for b in list_backups(store) if b.verified and b.reason != REPLACED]
     if not backups:
         return [t("cli.check_no_backup")]
     try:
@@ -85,9 +118,11 @@ def _backup(args: argparse.Namespace) -> int:
         keep = SettingsRepo(store).get().backup_keep
         path = create_backup(store, to=Path(args.to) if args.to else None, keep=keep)
     except StoreError as exc:
+        log_failure_in(resolved_data_dir(args), "backup", exc)
         return refuse(store_error_message(exc))
     except OSError as exc:
-        return refuse(t("cli.backup_failed", reason=exc.strerror or str(exc)))
+        log_failure_in(resolved_data_dir(args), "backup", exc)
+        return refuse(t("cli.backup_failed", reason=os_error_message(exc, resolved_data_dir(args))))
     return emit(args, {"path": path}, t("cli.backup_done", path=path))
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
+import os
+import shlex
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -15,6 +19,9 @@ from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.locations import data_dir
 from storage.errors import (
+    BackupInvalid,
+    BackupRefused,
+    MigrationFailed,
     SchemaTooNew,
     StoreBusy,
     StoreCorrupt,
@@ -39,13 +46,44 @@ def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=t("cli.opt_json"))
 
 
+def restore_command(data_dir: Path | None, backup: Path) -> str:
+    """The exact command that restores ``backup`` into ``data_dir``, ready to paste into a shell."""
+    words = ["chuangyou"]
+    if data_dir is not None:
+        words += ["--data-dir", os.fspath(data_dir.absolute())]
+    words += ["restore", os.fspath(backup.absolute()), "--yes"]
+    return shlex.join(words)
+
+
 def store_error_message(exc: StoreError) -> str:
     """One clear message, in the active language, for a storage failure."""
     if isinstance(exc, StoreCorrupt):
         first = t("store.corrupt", path=exc.path, detail=exc.detail)
-        second = t("store.corrupt_backup", backup=exc.backup) if exc.backup else t("store.corrupt_no_backup")
+        if exc.backup:
+            command = restore_command(exc.data_dir, exc.backup)
+            second = t("store.corrupt_backup", backup=exc.backup, command=command)
+        else:
+            second = t("store.corrupt_no_backup")
         return f"{first}\n{second}"
+    if isinstance(exc, MigrationFailed):
+        from campaign.logfile import log_path
+
+        return t(
+            "store.migration_failed",
+            found=exc.found,
+            target=exc.target,
+            backup=exc.backup,
+            log=log_path(exc.data_dir),
+        )
+    if isinstance(exc, BackupRefused):
+        key = "store.backup_damaged_store" if exc.damaged_store else "store.backup_unverified"
+        return t(key, problems="; ".join(exc.problems))
+    if isinstance(exc, BackupInvalid):
+        return t("store.backup_invalid", path=exc.path, problems="; ".join(exc.problems))
     if isinstance(exc, StoreWriteFailed):
+        if not exc.pending and exc.cause.errno in _CLEAR_ERRNOS:
+            cause = OSError(exc.cause.errno, exc.cause.strerror, os.fspath(exc.path))
+            return os_error_message(cause, _data_dir_of(exc.path))
         key = "store.write_pending" if exc.pending else "store.write_failed"
         return t(key, path=exc.path, reason=exc.cause.strerror or str(exc.cause))
     if isinstance(exc, StoreBusy):
@@ -55,6 +93,41 @@ def store_error_message(exc: StoreError) -> str:
     if isinstance(exc, UnsafeFilesystem):
         return t("store.unsafe_fs", path=exc.path, fstype=exc.fstype)
     return t("store.error", detail=str(exc))
+
+
+#: Errors with a message of their own (a full disk, a permission problem): it says what to do.
+_CLEAR_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def _data_dir_of(path: Path) -> Path:
+    """The data directory a store file belongs to (``DIR/store/...``), else the file's folder."""
+    return next((p.parent for p in path.parents if p.name == "store"), path.parent)
+
+
+def os_error_message(exc: OSError, data_dir: Path) -> str:
+    """One clear message for an operating-system error (a full disk, a permission problem), naming the path."""
+    path = exc.filename if exc.filename is not None else data_dir
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return t("fault.admin_full", path=path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return t("fault.admin_permission", path=path, data_dir=data_dir)
+    return t("fault.admin_io", path=path, reason=exc.strerror or type(exc).__name__)
+
+
+def log_failure_in(data_dir: Path, what: str, exc: BaseException) -> None:
+    """Record ``exc`` with its traceback in the data directory's log file (if it can be written at all)."""
+    from campaign.logfile import log_failure, setup_logging
+
+    setup_logging(data_dir)
+    log_failure(what, exc)
+
+
+def reader_gone() -> int:
+    """Standard output was closed by its reader (``chuangyou ... | head``): stop quietly, as other tools do."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_REFUSED
 
 
 def refuse(message: str) -> int:
@@ -70,13 +143,20 @@ def with_campaign(handler: Handler) -> Callable[[argparse.Namespace], int]:
     """Open the campaign for ``handler``; turn refusals and store failures into exit status 1."""
 
     def run(args: argparse.Namespace) -> int:
+        root = resolved_data_dir(args)
         try:
-            c = open_campaign(resolved_data_dir(args))
+            c = open_campaign(root)
             return handler(c, args)
         except Refused as exc:
             return refuse(exc.message())
         except StoreError as exc:
+            log_failure_in(root, getattr(args, "command", None) or "cli", exc)
             return refuse(store_error_message(exc))
+        except BrokenPipeError:
+            return reader_gone()
+        except OSError as exc:  # a full disk, a permission problem: one line, never a traceback
+            log_failure_in(root, getattr(args, "command", None) or "cli", exc)
+            return refuse(os_error_message(exc, root))
 
     return run
 

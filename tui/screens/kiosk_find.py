@@ -82,7 +82,9 @@ class KioskFind(Screen[None]):
 
     def roster_ready(self) -> None:
         """The roster finished loading: show results for what is already typed."""
-        self.search(self.query_one(Input).value)
+        fields = self.query(Input)
+        if fields:  # else the screen is still being built: its on_mount searches with the roster
+            self.search(fields.first().value)
 
     # -- searching -----------------------------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ from campaign import passphrase
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
+from storage.errors import StoreError
+from tui.fault import record
 from tui.text import literal, message
 
 
@@ -76,6 +78,11 @@ class PassphraseScreen(ModalScreen[bool]):
                 self.post_message(self.Verified(False, t("app.passphrase_wrong")))
         except Refused as exc:
             self.post_message(self.Verified(False, exc.message()))
+        except (StoreError, OSError) as exc:
+            # Caught here, not by the app's fault guard, so the dialog stays usable: try again once the fault clears.
+            fault = record(exc, self.campaign.store.root, "passphrase")
+            shown = t("fault.kiosk_body") if getattr(self.app, "mode", "") == "kiosk" else fault.explanation
+            self.post_message(self.Verified(False, shown))
 
     def on_passphrase_screen_verified(self, event: Verified) -> None:
         if event.ok:

@@ -31,6 +31,7 @@ LOOK: dict[OutcomeKind, tuple[str, str, str]] = {
     OutcomeKind.REFUSED: ("kiosk.result_refused", "✗", "error"),
     OutcomeKind.WRONG_PIN: ("kiosk.result_refused", "✗", "error"),
     OutcomeKind.THANKS: ("kiosk.feedback_title", "✓", "success"),
+    OutcomeKind.FAULT: ("fault.kiosk_title", "!", "warning"),
 }
 
 

@@ -51,10 +51,11 @@ class AdminHome(AdminScreen):
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
     ]
 
-    def __init__(self, campaign: Campaign) -> None:
+    def __init__(self, campaign: Campaign, *, unlocked: bool = False) -> None:
         super().__init__()
         self.campaign = campaign
-        self.unlocked = False
+        #: True once the passphrase was given (also for a home rebuilt after a fault: see tui/fault_guard.py).
+        self.unlocked = unlocked
 
     def compose(self) -> ComposeResult:
         with Vertical(id="admin-home"):
@@ -73,6 +74,9 @@ class AdminHome(AdminScreen):
 
     async def on_mount(self) -> None:
         c = self.campaign
+        if self.unlocked:
+            self.enable_menu()
+            return
         if await in_thread(self, lambda: passphrase.is_set(c)):
             self.ask_passphrase()
         else:
@@ -94,6 +98,9 @@ class AdminHome(AdminScreen):
         c = self.campaign
         await in_thread(self, lambda: record_login(c))
         self.unlocked = True
+        self.enable_menu()
+
+    def enable_menu(self) -> None:
         self.query_one("#admin-home-status", Static).update(literal(t("admin.unlocked")))
         for button in self.query(Button):
             button.disabled = False
