@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage.backup import create_backup, list_backups
+from storage.backup import list_backups
 
 from .context import Campaign
 
@@ -22,4 +22,6 @@ def backup_if_due(c: Campaign, *, every: timedelta = BACKUP_EVERY) -> Path | Non
             newest = datetime.min.replace(tzinfo=UTC)
         if datetime.now(UTC) - newest < every:
             return None
-    return create_backup(c.store, reason="daily", keep=c.settings.backup_keep)
+    from .audit_log import backup
+
+    return backup(c, reason="daily", keep=c.settings.backup_keep)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -202,8 +203,11 @@ def verify_backup(path: Path) -> list[str]:
     return problems
 
 
-def restore(store: Store, backup: Path) -> Path:
+def restore(store: Store, backup: Path, *, prepare: Callable[[Path], None] | None = None) -> Path:
     """Make ``backup`` the live store. The current store is moved (never deleted) into ``backups/``.
+
+    ``prepare``, if given, is called under the lock with the staged copy of the backup's ``store/`` before the
+    swap (the campaign merges the live audit log into it there).
 
     Returns where the replaced store was kept. Both directory moves happen through the journal, so a crash
     leaves either the old store or the restored one in place, never neither.
@@ -214,6 +218,8 @@ def restore(store: Store, backup: Path) -> Path:
     with store.locked():
         staging = store.tmp_dir / f"restore-{_stamp()}"
         shutil.copytree(backup / "store", staging)
+        if prepare is not None:
+            prepare(staging)
         _fsync_tree(staging)
         kept = store.backup_dir / f"{_stamp()}-replaced-by-restore"
         kept_store = kept / "store"

@@ -367,6 +367,16 @@ class Audit:
                 break
         return out[:limit]
 
+    def all_entries(self, since: datetime | None = None) -> Iterator[AuditEntry]:
+        """Every entry (from ``since`` on, if given), month by month; within a month in stored order."""
+        for p in self.store.partitions("audit"):
+            if since is not None and p.split("/")[1] < f"{since:%Y-%m}":
+                continue
+            for d in _docs(self.store, p, "audit").values():
+                entry = AuditEntry.from_doc(d)
+                if since is None or entry.at >= since:
+                    yield entry
+
 
 class Security:
     """Secrets and attempt counters shared by every process (passphrase hash, lock-outs)."""

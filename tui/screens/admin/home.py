@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
 
-from campaign import passphrase
+from campaign import audit_log, passphrase
 from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.errors import Refused
@@ -33,11 +33,6 @@ def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
     return True
 
 
-def record_login(c: Campaign) -> None:
-    with c.store.transaction():
-        c.audit("admin.login")
-
-
 class AdminHome(AdminScreen):
     """The first screen of ``chuangyou admin``; construct with the campaign: ``AdminHome(c)``."""
 
@@ -49,6 +44,7 @@ class AdminHome(AdminScreen):
         Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
         Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
+        Binding("a", "open('audit')", "audit.menu", id="admin.audit"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:
@@ -92,7 +88,7 @@ class AdminHome(AdminScreen):
             self.app.exit()
             return
         c = self.campaign
-        await in_thread(self, lambda: record_login(c))
+        await in_thread(self, lambda: audit_log.record_login(c))
         self.unlocked = True
         self.query_one("#admin-home-status", Static).update(literal(t("admin.unlocked")))
         for button in self.query(Button):
@@ -139,3 +135,7 @@ class AdminHome(AdminScreen):
             from .feedback import FeedbackScreen
 
             self.app.push_screen(FeedbackScreen(c))
+        elif name == "audit":
+            from .audit import AuditScreen
+
+            self.app.push_screen(AuditScreen(c))
