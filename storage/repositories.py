@@ -23,6 +23,8 @@ Reads outside a transaction come from snapshots; call writes inside ``with store
 
 from __future__ import annotations
 
+import bisect
+import json
 import secrets
 import zlib
 from collections.abc import Iterator
@@ -60,6 +62,22 @@ def _table(store: Store, partition: str, name: str) -> Table:
 def _docs(store: Store, partition: str, name: str) -> dict[str, dict[str, Any]]:
     table: dict[str, dict[str, Any]] = store.read(partition).get(name, {})
     return table
+
+
+def _canonical_key(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False)
+
+
+def _write_canonical(store: Store, partition: str, name: str, new: list[dict[str, Any]]) -> None:
+    """Add ``new`` documents to table ``name`` of ``partition`` and rewrite the table in a canonical order (sorted
+    by content, ids 1..n), for records whose order of arrival must not be readable from the file (see issue 7:
+    answers and used slips). Nothing may refer to these documents by id."""
+    data = store.read(partition, for_update=True)
+    docs = list(data.get(name, {}).values())
+    for doc in new:
+        # The table is kept sorted, so each new document costs O(log n) keys, not a sort of the month's answers.
+        bisect.insort(docs, doc, key=_canonical_key)
+    store.write(partition, {**data, name: {str(i): d for i, d in enumerate(docs, start=1)}})
 
 
 class Schools:
@@ -300,7 +318,11 @@ class Tokens:
         return None
 
     def mark_used(self, token: FeedbackToken, at: datetime) -> None:
-        _table(self.store, used_partition(token.batch), "used").insert({"code": token.code, "used_at": at.isoformat()})
+        """Record that ``token`` was used on ``at``'s day. The batch's used codes are kept as a set, sorted by code
+        (not in the order they were used) and numbered afresh, so the file says nothing about which came last."""
+        _write_canonical(
+            self.store, used_partition(token.batch), "used", [{"code": token.code, "used_at": at.isoformat()}]
+        )
 
     def _docs_where(self, keep: Any) -> Iterator[FeedbackToken]:
         used: dict[str, dict[str, str]] = {}
@@ -338,7 +360,8 @@ class FeedbackRepo:
         for a in answers:
             groups.setdefault(f"feedback/{a.day:%Y-%m}-{bucket:02d}", []).append(a.to_doc())
         for partition, docs in groups.items():
-            _table(self.store, partition, "feedback").insert_multiple(docs)
+            # Kept sorted by content and numbered afresh: neither position nor id tells which answer came when.
+            _write_canonical(self.store, partition, "feedback", docs)
 
     def between(self, first: date | None = None, last: date | None = None) -> Iterator[Feedback]:
         for p in self.store.partitions("feedback"):

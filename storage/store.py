@@ -22,6 +22,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +52,12 @@ TMP_DIR = ".tmp"
 BACKUP_DIR = "backups"
 #: How often a waiting process retries the lock. Commits take a few milliseconds, so waiters retry at that pace.
 LOCK_POLL_S = 0.002
+
+#: Partitions whose files get a day-granular modification time (midnight UTC of the day of the write) instead of
+#: the commit's: an answer and the mark of its slip as used are committed together, and equal nanosecond mtimes
+#: would link them. (Change detection does not need mtime: a commit replaces the file, so inode and ctime change.)
+COARSE_MTIME_PREFIXES = ("used/", "feedback/")
+_DAY_NS = 86_400 * 1_000_000_000
 
 _PARTITION = re.compile(r"^[a-z][a-z0-9_]*(/[A-Za-z0-9_-]+)?$")
 
@@ -201,20 +208,22 @@ class Store:
         if not txn.dirty:
             return
         encoded = {p: encode(txn.staged[p]) for p in sorted(txn.dirty)}
+        day = time.time_ns() // _DAY_NS * _DAY_NS
+        mtimes = {p: day if p.startswith(COARSE_MTIME_PREFIXES) else None for p in encoded}
         finals = {p: self.path(p) for p in encoded}
         for final in finals.values():
             final.parent.mkdir(parents=True, exist_ok=True)
         if len(encoded) == 1:
             ((p, blob),) = encoded.items()
             try:
-                atomic_write(finals[p], blob, self.tmp_dir)
+                atomic_write(finals[p], blob, self.tmp_dir, mtime_ns=mtimes[p])
             except OSError as exc:
                 raise StoreWriteFailed(finals[p], exc) from exc
         else:
             temps: dict[str, Path] = {}
             try:
                 for p, blob in encoded.items():
-                    temps[p] = write_temp(self.tmp_dir, blob)
+                    temps[p] = write_temp(self.tmp_dir, blob, mtime_ns=mtimes[p])
                 journal.commit_renames(self.root, self.tmp_dir, [(temps[p], finals[p]) for p in encoded])
             except OSError as exc:
                 if (self.root / journal.JOURNAL_NAME).exists():
