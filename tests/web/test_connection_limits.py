@@ -8,6 +8,7 @@ connection), and the idle connections are closed by the server after its deadlin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -98,10 +99,8 @@ def send_huge_header(port: int, result: HugeResult) -> None:
             result.sent += len(chunk)
         result.reply = s.recv(4096)
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             result.reply = s.recv(4096)
-        except OSError:
-            pass
     finally:
         s.close()
         result.done = True
