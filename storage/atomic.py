@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .perms import FILE_MODE, secure_fd
+
 TMP_SUFFIX = ".tmp"
 
 
@@ -37,8 +39,9 @@ def write_temp(tmp_dir: Path, data: bytes, *, mtime_ns: int | None = None) -> Pa
     On failure the partial temporary file is removed and the ``OSError`` propagates.
     """
     tmp = tmp_dir / f"{secrets.token_hex(8)}{TMP_SUFFIX}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
+        secure_fd(fd)
         _write_all(fd, data)
         if mtime_ns is not None:
             os.utime(fd, ns=(mtime_ns, mtime_ns))

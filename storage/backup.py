@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from . import journal
 from .atomic import fsync_dir
 from .errors import StoreError
+from .perms import make_dirs, secure_tree
 
 if TYPE_CHECKING:
     from .store import Store
@@ -77,8 +78,8 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
     Backups in the store's own ``backups/`` are rotated down to the newest ``keep`` when ``keep`` is given.
     """
     parent = to if to is not None else store.backup_dir
-    parent.mkdir(parents=True, exist_ok=True)
-    store.backup_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(parent)
+    make_dirs(store.backup_dir)
     name = f"{_stamp()}-{reason}" if to is None else f"chuangyou-backup-{_stamp()}"
     _sweep_partials(store)
     # Not under .tmp/: the lock's recovery empties .tmp/, and this copy is made without the lock.
@@ -99,12 +100,14 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
             "schema": schema,
         }
         (work / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        secure_tree(work)
         _fsync_tree(work)
         final = parent / name
         if to is None:
             os.replace(work, final)
         else:  # another filesystem, possibly: a plain copy, then the temporary copy goes
             shutil.copytree(work, final)
+            secure_tree(final)
             _fsync_tree(final)
             shutil.rmtree(work)
         fsync_dir(parent)
@@ -220,6 +223,7 @@ def restore(store: Store, backup: Path, *, prepare: Callable[[Path], None] | Non
         shutil.copytree(backup / "store", staging)
         if prepare is not None:
             prepare(staging)
+        secure_tree(staging)
         _fsync_tree(staging)
         kept = store.backup_dir / f"{_stamp()}-replaced-by-restore"
         kept_store = kept / "store"
@@ -231,6 +235,7 @@ def restore(store: Store, backup: Path, *, prepare: Callable[[Path], None] | Non
             "schema": _schema_of(store.dir),
         }
         (kept / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        secure_tree(kept)
         _fsync_tree(kept)
         journal.commit_renames(store.root, store.tmp_dir, [(store.dir, kept_store), (staging, store.dir)])
         store.forget_snapshots()

@@ -40,11 +40,13 @@ from .errors import (
     OutsideTransaction,
     StoreBusy,
     StoreCorrupt,
+    StoreNoPermission,
     StoreWriteFailed,
     TransactionFromAnotherTask,
     UnsafeFilesystem,
 )
 from .fs import filesystem_type, is_network_filesystem
+from .perms import FILE_MODE, make_dirs
 
 STORE_DIR = "store"
 LOCK_NAME = "store.lock"
@@ -113,15 +115,20 @@ class Store:
         self.backup_dir = root / BACKUP_DIR
         self.lock_path = root / LOCK_NAME
         self.lock_timeout = lock_timeout
-        for d in (self.root, self.dir, self.tmp_dir):
-            d.mkdir(parents=True, exist_ok=True)
+        try:
+            for d in (self.root, self.dir, self.tmp_dir):
+                make_dirs(d)
+        except PermissionError as exc:
+            raise StoreNoPermission(Path(exc.filename or self.root), self.root, "write") from exc
         fstype = filesystem_type(self.root)
         if is_network_filesystem(fstype) and not allow_network_fs:
             raise UnsafeFilesystem(self.root, str(fstype))
         # filelock's lock is re-entrant per thread; our own nesting check (below) sits on top of it.
         # filelock waits by retrying a non-blocking flock; at its default 50 ms between tries, a process that
         # commits back to back (a scanner script) wins the lock again and again while others wait for seconds.
-        self._lock = FileLock(self.lock_path, timeout=lock_timeout, preserve_lock_file=True, poll_interval=LOCK_POLL_S)
+        self._lock = FileLock(
+            self.lock_path, timeout=lock_timeout, preserve_lock_file=True, poll_interval=LOCK_POLL_S, mode=FILE_MODE
+        )
         self._local = threading.local()
         self._snapshots: dict[str, _Snapshot] = {}
         self._paths: dict[str, Path] = {}
@@ -154,9 +161,15 @@ class Store:
             self._lock.acquire()
         except Timeout as exc:
             raise StoreBusy(self.lock_path, self.lock_timeout) from exc
+        except PermissionError as exc:
+            raise StoreNoPermission(self.lock_path, self.root, "write") from exc
         try:
             if self._lock.lock_counter == 1:
-                self._recover()
+                try:
+                    self._recover()
+                except PermissionError as exc:
+                    # A commit left half done (its journal) that this account may not finish: say so, and how.
+                    raise StoreNoPermission(Path(exc.filename or self.root), self.root, "write") from exc
             yield
         finally:
             self._lock.release()
@@ -212,7 +225,8 @@ class Store:
         mtimes = {p: day if p.startswith(COARSE_MTIME_PREFIXES) else None for p in encoded}
         finals = {p: self.path(p) for p in encoded}
         for final in finals.values():
-            final.parent.mkdir(parents=True, exist_ok=True)
+            if not final.parent.is_dir():
+                make_dirs(final.parent)
         if len(encoded) == 1:
             ((p, blob),) = encoded.items()
             try:
@@ -255,6 +269,8 @@ class Store:
             raw = path.read_bytes()
         except FileNotFoundError:
             return {}
+        except PermissionError as exc:
+            raise StoreNoPermission(path, self.root, "read") from exc
         return self._parse(path, raw)
 
     def _parse(self, path: Path, raw: bytes) -> Data:
@@ -300,6 +316,8 @@ class Store:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
             return {}
+        except PermissionError as exc:
+            raise StoreNoPermission(path, self.root, "read") from exc
         try:
             sig = _signature(os.fstat(fd))
             snap = self._snapshots.get(partition)

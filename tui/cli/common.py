@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from storage.errors import (
     StoreBusy,
     StoreCorrupt,
     StoreError,
+    StoreNoPermission,
     StoreWriteFailed,
     UnsafeFilesystem,
 )
@@ -45,7 +47,11 @@ def store_error_message(exc: StoreError) -> str:
         first = t("store.corrupt", path=exc.path, detail=exc.detail)
         second = t("store.corrupt_backup", backup=exc.backup) if exc.backup else t("store.corrupt_no_backup")
         return f"{first}\n{second}"
+    if isinstance(exc, StoreNoPermission):
+        return permission_message(exc.path, exc.root, exc.access)
     if isinstance(exc, StoreWriteFailed):
+        if isinstance(exc.cause, PermissionError):
+            return permission_message(exc.path, data_root_of(exc.path), "write")
         key = "store.write_pending" if exc.pending else "store.write_failed"
         return t(key, path=exc.path, reason=exc.cause.strerror or str(exc.cause))
     if isinstance(exc, StoreBusy):
@@ -55,6 +61,25 @@ def store_error_message(exc: StoreError) -> str:
     if isinstance(exc, UnsafeFilesystem):
         return t("store.unsafe_fs", path=exc.path, fstype=exc.fstype)
     return t("store.error", detail=str(exc))
+
+
+def permission_message(path: Path, root: Path, access: str) -> str:
+    """One line: which path this account may not read or write, and the commands that fix it."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.geteuid())
+    return t("perms.no_permission", user=user, access=t(f"perms.{access}"), path=path, root=root)
+
+
+def data_root_of(path: Path) -> Path:
+    """The data directory holding ``path`` (the nearest parent with the store's lock file), else its parent."""
+    for parent in [path, *path.parents]:
+        if (parent / "store.lock").exists():
+            return parent
+    return path.parent
 
 
 def refuse(message: str) -> int:
