@@ -13,6 +13,7 @@ On main: files came out 0644 and directories 0755 (carol read every PIN hash), a
 from __future__ import annotations
 
 import grp
+import importlib
 import json
 import os
 import pwd
@@ -167,7 +168,7 @@ def shared_dir(accounts: Accounts) -> Iterator[Path]:
         ):
             main(["--data-dir", str(scratch), *args])
         shutil.rmtree(scratch)
-        import _strptime  # noqa: F401  (imported lazily by strptime)
+        importlib.import_module("_strptime")  # imported lazily by datetime.strptime
         import getpass  # noqa: F401  (the permission message names the account)
 
         yield data
