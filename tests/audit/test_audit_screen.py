@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from campaign import audit_log
 from campaign.clock import FixedClock
@@ -36,6 +36,12 @@ def add_entries(c: Campaign, clock: FixedClock, n: int) -> None:
 async def open_audit(pilot: Pilot[int]) -> None:
     await log_in(pilot)
     await pilot.press("a")
+    await settle(pilot)
+
+
+async def open_audit_on_settings(pilot: Pilot[int]) -> None:
+    await open_audit(pilot)
+    await pilot.press("up")  # the settings change above the login: its details show in full below the table
     await settle(pilot)
 
 
@@ -81,6 +87,10 @@ async def test_details_are_shown_literally(secured: Campaign, admin_app: Callabl
     async with app.run_test(size=(120, 30)) as pilot:
         await open_audit(pilot)
         assert f"name={EVIL}" in screen_text(app)
+        await pilot.press("up")
+        await settle(pilot)
+        detail = app.screen.query_one("#audit-detail", Static)
+        assert str(detail.render()) == f"name={EVIL}"
         await pilot.click("#audit-table", offset=(60, 3))
         await settle(pilot)
         assert app.is_running
@@ -110,4 +120,4 @@ def test_audit_screen_snapshot(
     add_entries(secured, clock, 12)
     audit_log.record(secured, "settings.set", name="public_url", value=EVIL)
     set_language(lang)
-    assert snap_compare(admin_app(secured), terminal_size=(80, 24), run_before=open_audit)
+    assert snap_compare(admin_app(secured), terminal_size=(80, 24), run_before=open_audit_on_settings)

@@ -16,6 +16,7 @@ from campaign import audit_log
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
+from storage.records import AuditEntry
 from tui.text import cell, literal
 
 from .base import AdminScreen
@@ -55,6 +56,7 @@ class AuditScreen(AdminScreen):
         self.campaign = campaign
         self.page_number = -1
         self.pages = 1
+        self.shown: list[AuditEntry] = []
 
     def compose(self) -> ComposeResult:
         yield Static(literal(t("audit.title"), "bold"), classes="screen-title", id="audit-title")
@@ -66,11 +68,17 @@ class AuditScreen(AdminScreen):
         for key in ("at", "actor", "action", "detail"):
             table.add_column(cell(t(f"audit.col_{key}")), key=key)
         yield table
+        # The highlighted action's details in full (the table cuts long ones at the screen's edge).
+        yield Static("", id="audit-detail")
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.query_one("#audit-table", DataTable).focus()
+        table = self.query_one("#audit-table", DataTable)
+        table.focus()
         await self.show()
+        # The newest action is what the secretary usually looks for: start on it, at the bottom of the last page.
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1, animate=False)
 
     async def show(self) -> None:
         c, number = self.campaign, self.page_number
@@ -80,6 +88,7 @@ class AuditScreen(AdminScreen):
             self.say(result.message, problem=True)
             return
         self.page_number, self.pages = result.page, result.pages
+        self.shown = result.entries
         table = self.query_one("#audit-table", DataTable)
         rows = [
             (
@@ -96,6 +105,11 @@ class AuditScreen(AdminScreen):
         refill(table, rows)
         page = t("audit.page", page=result.page + 1, pages=result.pages, count=result.total)
         self.say(page if rows else t("audit.empty"))
+
+    @on(DataTable.RowHighlighted, "#audit-table")
+    def highlighted(self, event: DataTable.RowHighlighted) -> None:
+        entry = self.shown[event.cursor_row] if 0 <= event.cursor_row < len(self.shown) else None
+        self.query_one("#audit-detail", Static).update(literal(audit_log.detail_text(entry) if entry else ""))
 
     def say(self, text: str, *, problem: bool = False) -> None:
         status = self.query_one("#audit-status", Static)
