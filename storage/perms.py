@@ -44,6 +44,18 @@ def make_dirs(path: Path) -> None:
         os.chmod(d, DIR_MODE)
 
 
+def close_to_others(path: Path) -> None:
+    """Take every permission for "other" off ``path`` if this account owns it (a data directory made by an older
+    version, 0755 with 0644 files: closing the directory closes everything in it, whatever the files' modes)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    if st.st_uid == os.geteuid() and st.st_mode & 0o007:
+        with contextlib.suppress(PermissionError):
+            os.chmod(path, stat.S_IMODE(st.st_mode) & ~0o007)
+
+
 def secure_fd(fd: int) -> None:
     """Give a file the store just created its mode (``0660``), whatever the umask."""
     os.fchmod(fd, FILE_MODE)

@@ -46,7 +46,7 @@ from .errors import (
     UnsafeFilesystem,
 )
 from .fs import filesystem_type, is_network_filesystem
-from .perms import FILE_MODE, make_dirs
+from .perms import FILE_MODE, close_to_others, make_dirs
 
 STORE_DIR = "store"
 LOCK_NAME = "store.lock"
@@ -118,6 +118,7 @@ class Store:
         try:
             for d in (self.root, self.dir, self.tmp_dir):
                 make_dirs(d)
+            close_to_others(self.root)
         except PermissionError as exc:
             raise StoreNoPermission(Path(exc.filename or self.root), self.root, "write") from exc
         fstype = filesystem_type(self.root)

@@ -165,6 +165,8 @@ def shared_dir(accounts: Accounts) -> Iterator[Path]:
             ["member", "list"],
             ["school", "list"],
             ["backup"],
+            ["report", "attendance", "--out", str(scratch / "warm.xlsx")],
+            ["report", "attendance", "--out", str(scratch / "warm.csv")],
         ):
             main(["--data-dir", str(scratch), *args])
         shutil.rmtree(scratch)
@@ -202,11 +204,15 @@ def test_two_users_share_the_data_and_a_third_cannot_read_it(accounts: Accounts,
     assert signed["member"] == "T001"
     ok(cli(b, data, "member", "set-pin", "T002", "5678", umask=0o077))
     ok(cli(b, data, "backup", umask=0o077))
+    # An export written by a library (openpyxl), not by the store: private to the group too.
+    ok(cli(b, data, "report", "attendance", "--out", str(data / "attendance.xlsx"), umask=0o077))
+    ok(cli(a, data, "report", "attendance", "--out", str(data / "attendance.csv"), umask=0o000))
     # Alice, with a lax umask, writes where Bob wrote last.
     ok(cli(a, data, "signin", "--session", str(created["id"]), "--member", "T002", "--pin", "5678", umask=0o000))
 
     found = modes(data)
     assert any(p.startswith("backups/") and p.endswith("core.json") for p, _, _ in found)
+    assert {"attendance.xlsx", "attendance.csv", "store.lock"} <= {p for p, _, _ in found}
     for path, mode, gid in found:
         is_dir = (data / path).is_dir()
         assert mode == ("0o2770" if is_dir else "0o660"), (path, mode)
@@ -246,3 +252,13 @@ def test_a_read_only_store_with_a_pending_journal_is_one_clear_line(accounts: Ac
         assert ok(cli(b, data, "school", "list")).strip() != ""
     finally:
         os.chmod(data / "store", DIR_MODE)
+
+
+def test_a_data_directory_left_open_by_an_older_version_is_closed_on_open(tmp_path: Path) -> None:
+    from storage import open_store
+
+    data = tmp_path / "old"
+    (data / "store").mkdir(parents=True)
+    os.chmod(data, 0o755)  # noqa: S103  (what main created)
+    open_store(data)
+    assert stat.S_IMODE(data.stat().st_mode) & 0o007 == 0
