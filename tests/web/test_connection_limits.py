@@ -106,6 +106,31 @@ def send_huge_header(port: int, result: HugeResult) -> None:
         result.done = True
 
 
+@dataclass
+class Dribble:
+    closed_after: float | None = None
+
+
+def dribble_a_header(port: int, result: Dribble, limit_s: float) -> None:
+    """A slow client: a request head one byte every 0.2 s, never finished; note when the server hangs up."""
+    started = time.monotonic()
+    with socket.create_connection((HOST, port), timeout=5) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        while time.monotonic() - started < limit_s:
+            try:
+                s.sendall(b"z")
+                s.settimeout(0.2)
+                if s.recv(1) == b"":
+                    break
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+        else:
+            return
+    result.closed_after = time.monotonic() - started
+
+
 def closed_by_server(s: socket.socket, timeout: float) -> bool:
     s.settimeout(timeout)
     try:
@@ -124,7 +149,10 @@ def test_idle_connections_and_a_huge_header_do_not_keep_a_parent_out(roster: Cam
     idle = open_idle(server.port)
     huge = HugeResult()
     flood = threading.Thread(target=send_huge_header, args=(server.port, huge), daemon=True)
+    slow = Dribble()
+    slow_client = threading.Thread(target=dribble_a_header, args=(server.port, slow, HEAD_TIMEOUT_S + 30), daemon=True)
     try:
+        slow_client.start()
         flood.start()
         started = time.monotonic()
         with httpx.Client(base_url=server.url, timeout=5.0) as parent:
@@ -148,6 +176,9 @@ def test_idle_connections_and_a_huge_header_do_not_keep_a_parent_out(roster: Cam
         started = time.monotonic()
         assert all(closed_by_server(s, HEAD_TIMEOUT_S + 20) for s in sample)
         print(f"idle connections closed by the server within {time.monotonic() - started:.1f} s")
+        slow_client.join(timeout=HEAD_TIMEOUT_S + 40)
+        print(f"a head sent a byte at a time: closed after {slow.closed_after} s")
+        assert slow.closed_after is not None
     finally:
         for s in idle:
             s.close()
