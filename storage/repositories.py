@@ -64,6 +64,11 @@ def _docs(store: Store, partition: str, name: str) -> dict[str, dict[str, Any]]:
     return table
 
 
+#: A table of its own in a partition whose records are kept in canonical order (see :func:`_write_canonical`).
+_CANONICAL = "canonical"
+_CANONICAL_MARK = {"1": {"order": "content"}}
+
+
 def _canonical_key(doc: dict[str, Any]) -> str:
     return json.dumps(doc, sort_keys=True, ensure_ascii=False)
 
@@ -74,10 +79,14 @@ def _write_canonical(store: Store, partition: str, name: str, new: list[dict[str
     answers and used slips). Nothing may refer to these documents by id."""
     data = store.read(partition, for_update=True)
     docs = list(data.get(name, {}).values())
+    if data.get(_CANONICAL) != _CANONICAL_MARK:
+        # Written before tables were kept in order (in the order of use): sorted once, then kept sorted.
+        docs.sort(key=_canonical_key)
     for doc in new:
         # The table is kept sorted, so each new document costs O(log n) keys, not a sort of the month's answers.
         bisect.insort(docs, doc, key=_canonical_key)
-    store.write(partition, {**data, name: {str(i): d for i, d in enumerate(docs, start=1)}})
+    table = {str(i): d for i, d in enumerate(docs, start=1)}
+    store.write(partition, {**data, name: table, _CANONICAL: _CANONICAL_MARK})
 
 
 class Schools:

@@ -119,3 +119,23 @@ def test_no_order_id_or_mtime_links_a_slip_to_its_answer(campaign: Campaign, clo
     # Nothing finer than a day is left in these files' times.
     for path in [*used_files, *buckets]:
         assert os.stat(path).st_mtime_ns % (86_400 * 10**9) == 0, path
+
+
+def test_files_written_in_the_order_of_use_are_sorted_at_the_next_answer(campaign: Campaign) -> None:
+    c = campaign
+    add_school(c, "第十八中学")
+    add_member(c, "T001", "王晓明", "第十八中学")
+    codes = list(fb.issue_batch(c, "T001", 6).codes)
+    batch = c.repos.tokens.get(codes[0])
+    assert batch is not None
+    used = f"used/{batch.batch}"
+    # What main left: used codes in the order they were used, ids in that order, no mark.
+    legacy = sorted(codes[:4], reverse=True)
+    with c.store.transaction():
+        c.store.write(
+            used,
+            {"used": {str(i): {"code": k, "used_at": "2026-11-27T00:00:00+08:00"} for i, k in enumerate(legacy, 1)}},
+        )
+    fb.answer(c, codes[5], "satisfied")
+    stored = [d["code"] for d in json.loads(c.store.path(used).read_bytes())["used"].values()]
+    assert stored == sorted([*codes[:4], codes[5]])
