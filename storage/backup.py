@@ -44,13 +44,14 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def _files(root: Path) -> dict[str, tuple[int, int, int]]:
-    out: dict[str, tuple[int, int, int]] = {}
+def _files(root: Path) -> dict[str, tuple[int, int, int, int]]:
+    # ctime too: answers' files carry a day-granular mtime (storage/store.py), so mtime alone misses a rewrite.
+    out: dict[str, tuple[int, int, int, int]] = {}
     for dirpath, _dirs, names in os.walk(root):
         for name in names:
             p = Path(dirpath) / name
             st = p.stat()
-            out[os.fspath(p.relative_to(root))] = (st.st_ino, st.st_size, st.st_mtime_ns)
+            out[os.fspath(p.relative_to(root))] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     return out
 
 

@@ -227,7 +227,10 @@ class Store:
         finals = {p: self.path(p) for p in encoded}
         for final in finals.values():
             if not final.parent.is_dir():
-                make_dirs(final.parent)
+                try:
+                    make_dirs(final.parent)
+                except OSError as exc:
+                    raise StoreWriteFailed(final.parent, exc) from exc
         if len(encoded) == 1:
             ((p, blob),) = encoded.items()
             try:
