@@ -22,7 +22,7 @@ from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 
-MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "quit")
+MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "audit", "quit")
 
 
 def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
@@ -44,7 +44,7 @@ class AdminHome(AdminScreen):
         Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
         Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
-        Binding("a", "open('audit')", "audit.menu", id="admin.audit"),
+        Binding("a", "open('audit')", "admin.menu_audit", id="admin.audit"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:
