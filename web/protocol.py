@@ -6,9 +6,9 @@ keep-alive connections, so a few hundred idle sockets made every parent's reques
 
 * h11 is the parser, with a cap on a request's head (:data:`MAX_HEAD_BYTES`); a bigger head is answered 431 and
   the connection closed, after reading at most that much;
-* a connection must deliver a complete request head within :data:`HEAD_TIMEOUT_S` of opening, or of the end of
-  its previous response, or it is closed (slow or silent clients); idle keep-alive connections close after
-  uvicorn's ``timeout_keep_alive``;
+* a connection must deliver a complete request (head and body) within :data:`HEAD_TIMEOUT_S` of opening, or of
+  the end of its previous response, or it is closed (slow or silent clients: a form's request is a few hundred
+  bytes); idle keep-alive connections close after uvicorn's ``timeout_keep_alive``;
 * no concurrency limit counts connections: at most :data:`MAX_CONNECTIONS` are open at once (a new one beyond that
   is closed at once), and idle ones do not keep anyone else's request from being served.
 """
@@ -23,10 +23,13 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 #: The largest request head (request line and headers) accepted. The form's requests need well under 2 KiB.
 MAX_HEAD_BYTES = 16 * 1024
-#: Seconds a connection has to send a complete request head.
+#: Seconds a connection has to send a complete request (its head and its body).
 HEAD_TIMEOUT_S = 10.0
 #: Open connections at most; above it, new connections are closed on arrival.
 MAX_CONNECTIONS = 2000
+
+#: The client's states while a request is still being received.
+_READING = (h11.IDLE, h11.SEND_BODY)
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -68,8 +71,8 @@ class GuardedH11Protocol(H11Protocol):
 
     def handle_events(self) -> None:
         super().handle_events()
-        # Once a whole request head has arrived, the deadline is met (the body and the response take their time).
-        if self.conn.their_state is not h11.IDLE and self._head_deadline is not None:
+        # Once a whole request has arrived, the deadline is met (the response takes the app's time).
+        if self.conn.their_state not in _READING and self._head_deadline is not None:
             self._disarm_head_deadline()
 
     def send_400_response(self, msg: str) -> None:
@@ -99,5 +102,5 @@ class GuardedH11Protocol(H11Protocol):
 
     def _head_timed_out(self) -> None:
         self._head_deadline = None
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+        if self.conn.their_state in _READING and not self.transport.is_closing():
             self.transport.close()

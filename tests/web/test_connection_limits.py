@@ -111,11 +111,11 @@ class Dribble:
     closed_after: float | None = None
 
 
-def dribble_a_header(port: int, result: Dribble, limit_s: float) -> None:
-    """A slow client: a request head one byte every 0.2 s, never finished; note when the server hangs up."""
+def dribble(port: int, result: Dribble, limit_s: float, start: bytes) -> None:
+    """A slow client: ``start``, then one byte every 0.2 s, never finished; note when the server hangs up."""
     started = time.monotonic()
     with socket.create_connection((HOST, port), timeout=5) as s:
-        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        s.sendall(start)
         while time.monotonic() - started < limit_s:
             try:
                 s.sendall(b"z")
@@ -149,10 +149,17 @@ def test_idle_connections_and_a_huge_header_do_not_keep_a_parent_out(roster: Cam
     idle = open_idle(server.port)
     huge = HugeResult()
     flood = threading.Thread(target=send_huge_header, args=(server.port, huge), daemon=True)
-    slow = Dribble()
-    slow_client = threading.Thread(target=dribble_a_header, args=(server.port, slow, HEAD_TIMEOUT_S + 30), daemon=True)
+    slow_head, slow_body = Dribble(), Dribble()
+    limit = HEAD_TIMEOUT_S + 30
+    head = b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: "
+    body = f"POST /f/{code} HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\noption=".encode()
+    slow_clients = [
+        threading.Thread(target=dribble, args=(server.port, slow_head, limit, head), daemon=True),
+        threading.Thread(target=dribble, args=(server.port, slow_body, limit, body), daemon=True),
+    ]
     try:
-        slow_client.start()
+        for t in slow_clients:
+            t.start()
         flood.start()
         started = time.monotonic()
         with httpx.Client(base_url=server.url, timeout=5.0) as parent:
@@ -176,9 +183,11 @@ def test_idle_connections_and_a_huge_header_do_not_keep_a_parent_out(roster: Cam
         started = time.monotonic()
         assert all(closed_by_server(s, HEAD_TIMEOUT_S + 20) for s in sample)
         print(f"idle connections closed by the server within {time.monotonic() - started:.1f} s")
-        slow_client.join(timeout=HEAD_TIMEOUT_S + 40)
-        print(f"a head sent a byte at a time: closed after {slow.closed_after} s")
-        assert slow.closed_after is not None
+        for t in slow_clients:
+            t.join(timeout=HEAD_TIMEOUT_S + 40)
+        print(f"a head sent a byte at a time: closed after {slow_head.closed_after} s")
+        print(f"a body sent a byte at a time: closed after {slow_body.closed_after} s")
+        assert slow_head.closed_after is not None and slow_body.closed_after is not None
     finally:
         for s in idle:
             s.close()
