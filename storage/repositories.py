@@ -11,7 +11,7 @@ attendance/<id>-<bb>     one study session's attendance, 16 buckets       each s
 pledges/<year>           pledges created that year                        pledge steps
 batches                  feedback slip batches                            issuing slips
 tokens/<xx>              slip codes, bucketed by their first 2 letters    issuing slips
-used/<batch>             the used codes of one batch of slips             answering
+used/m<crc>-<yyyy>       used slip codes of one teacher's batches a year  answering
 feedback/<yyyy-mm>-<bb>  parents' answers by month, 16 buckets, no codes  answering
 audit/<yyyy-mm>          the secretary's actions by month                 every secretary action
 security                 passphrase hash, failed-attempt counters         passphrase, PIN locks
@@ -290,14 +290,24 @@ def token_partition(code: str) -> str:
     return f"tokens/{code[:2].upper()}"
 
 
-def used_partition(batch_id: str) -> str:
+def used_partition(member: str, batch_id: str) -> str:
+    """Where the used codes of a teacher's batches of one year are kept (``used/m<crc32 of code>-<yyyy>``).
+
+    Not one file per batch: a batch is a class, and the file a commit rewrites (its time, its inode) would then
+    tie an answer to its class. All of a teacher's classes share the file, and the answer names the teacher anyway.
+    """
+    return f"used/m{zlib.crc32(member.encode('utf-8')):08x}-{batch_id[:4]}"
+
+
+def legacy_used_partition(batch_id: str) -> str:
+    """Where used codes were kept before (one file per batch); still read, never written."""
     return f"used/{batch_id}"
 
 
 class Tokens:
     """Slip codes. A code's record is written once, when issued (``tokens/<xx>``, found by the code); that it was
-    used is recorded beside the other used codes of its batch (``used/<batch>``). A group of parents answering at
-    a meeting holds slips of one batch, so their answers commit one small file instead of one per slip.
+    used is recorded beside the other used codes of its teacher's batches that year (:func:`used_partition`). A
+    group of parents answering at a meeting holds slips of one teacher, so their answers commit one small file.
     """
 
     def __init__(self, store: Store) -> None:
@@ -310,8 +320,13 @@ class Tokens:
         for partition, docs in groups.items():
             _table(self.store, partition, "tokens").insert_multiple(docs)
 
-    def _used(self, batch_id: str) -> dict[str, str]:
-        return {d["code"]: d["used_at"] for d in _docs(self.store, used_partition(batch_id), "used").values()}
+    def _used(self, member: str, batch_id: str) -> dict[str, str]:
+        docs = _docs(self.store, used_partition(member, batch_id), "used")
+        used = {d["code"]: d["used_at"] for d in docs.values()}
+        legacy = _docs(self.store, legacy_used_partition(batch_id), "used")
+        if legacy:
+            used.update((d["code"], d["used_at"]) for d in legacy.values())
+        return used
 
     def _token(self, doc: dict[str, Any], used: dict[str, str]) -> FeedbackToken:
         token = FeedbackToken.from_doc(doc)
@@ -323,15 +338,19 @@ class Tokens:
             return None
         for d in _docs(self.store, token_partition(code), "tokens").values():
             if d["code"] == code:
-                return self._token(d, self._used(d["batch"]))
+                return self._token(d, self._used(d["member"], d["batch"]))
         return None
 
     def mark_used(self, token: FeedbackToken, at: datetime) -> None:
-        """Record that ``token`` was used on ``at``'s day. The batch's used codes are kept as a set, sorted by code
-        (not in the order they were used) and numbered afresh, so the file says nothing about which came last."""
-        _write_canonical(
-            self.store, used_partition(token.batch), "used", [{"code": token.code, "used_at": at.isoformat()}]
-        )
+        """Record that ``token`` was used on ``at``'s day. Used codes are kept as a set, sorted by code (not in the
+        order they were used) and numbered afresh, so the file says nothing about which came last."""
+        new = [{"code": token.code, "used_at": at.isoformat()}]
+        legacy = legacy_used_partition(token.batch)
+        old = _docs(self.store, legacy, "used")
+        if old:  # a batch's file from before, in the order of use: its codes move into the sorted set
+            new.extend(dict(d) for d in old.values())
+            self.store.write(legacy, {"used": {}})
+        _write_canonical(self.store, used_partition(token.member, token.batch), "used", new)
 
     def _docs_where(self, keep: Any) -> Iterator[FeedbackToken]:
         used: dict[str, dict[str, str]] = {}
@@ -340,7 +359,7 @@ class Tokens:
                 if keep(d):
                     batch = d["batch"]
                     if batch not in used:
-                        used[batch] = self._used(batch)
+                        used[batch] = self._used(d["member"], batch)
                     yield self._token(d, used[batch])
 
     def all(self) -> Iterator[FeedbackToken]:
