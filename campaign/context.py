@@ -62,7 +62,12 @@ def open_campaign(data_dir: Path, *, actor: str | None = None, clock: Clock | No
         from storage.repositories import SettingsRepo
 
         clock = clock_for(ZoneInfo(SettingsRepo(store).get().timezone))
-    return Campaign(store, clock, actor or f"cli:{_user()}")
+    return Campaign(store, clock, actor or cli_actor())
+
+
+def cli_actor() -> str:
+    """Who acts from a shell: ``cli:<login name>``."""
+    return f"cli:{_user()}"
 
 
 def _user() -> str:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 
 from storage.records import Feedback, FeedbackBatch, FeedbackOption, FeedbackToken, Member
 
@@ -227,6 +228,9 @@ def clean_comment(comment: str | None) -> str:
     return text
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class AnswerRequest:
     code: str
@@ -243,6 +247,19 @@ def answer(c: Campaign, code: str, option: str | FeedbackOption, comment: str | 
     (outcome,) = answer_many(c, [AnswerRequest(code, option, comment or "")])
     if outcome is not None:
         raise outcome
+
+
+def answer_taken(
+    c: Campaign, take: Callable[[], list[T]], request_of: Callable[[T], AnswerRequest]
+) -> tuple[list[T], list[Refused | None]]:
+    """Take the lock, then the answers waiting at that moment (``take()``), and store them as :func:`answer_many`.
+
+    For a group commit: answers that arrive while another process holds the lock join this commit instead of
+    queueing behind it. Returns what was taken and each one's outcome, in order.
+    """
+    with c.store.transaction():
+        group = take()
+        return group, answer_many(c, [request_of(item) for item in group])
 
 
 def answer_many(c: Campaign, requests: Sequence[AnswerRequest]) -> list[Refused | None]:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage import HOT_PARTITIONS
-from storage.backup import create_backup, list_backups
+from storage.backup import list_backups
 from storage.errors import StoreError
 
 from .context import Campaign
@@ -34,7 +34,9 @@ def backup_if_due(c: Campaign, *, every: timedelta = BACKUP_EVERY) -> Path | Non
             newest = datetime.min.replace(tzinfo=UTC)
         if datetime.now(UTC) - newest < every:
             return None
-    return create_backup(c.store, reason="daily", keep=c.settings.backup_keep)
+    from .audit_log import backup
+
+    return backup(c, reason="daily", keep=c.settings.backup_keep)
 
 
 def damage_cleared(c: Campaign, damaged: Path | None) -> bool:

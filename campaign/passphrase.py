@@ -31,8 +31,12 @@ def set_passphrase(c: Campaign, new: str, *, current: str | None = None) -> None
         c.audit("passphrase.set")
 
 
-def verify(c: Campaign, attempt: str) -> bool:
-    """True if ``attempt`` is the passphrase. Raises Refused while locked out; wrong tries count toward it."""
+def verify(c: Campaign, attempt: str, *, audit_as: str | None = None) -> bool:
+    """True if ``attempt`` is the passphrase. Raises Refused while locked out; wrong tries count toward it.
+
+    With ``audit_as`` (e.g. ``"kiosk.unlock"``), a right passphrase is recorded under that action in the audit
+    log, in the same transaction that clears the failed tries.
+    """
     until = lockout.locked_until(c, SUBJECT)
     if until is not None:
         raise Refused("passphrase.locked", until=f"{until.astimezone(c.tz):%H:%M}")
@@ -42,6 +46,8 @@ def verify(c: Campaign, attempt: str) -> bool:
     if verify_secret(attempt, str(stored["hash"])):
         with c.store.transaction():
             lockout.clear(c, SUBJECT)
+            if audit_as:
+                c.audit(audit_as)
         return True
     with c.store.transaction():
         left = lockout.record_failure(c, SUBJECT)

@@ -191,4 +191,5 @@ def comments(
         for a in answers_between(c, first, last)
         if a.comment and (member is None or a.member == member)
     ]
-    return sorted(out, key=lambda x: (x.day, x.member), reverse=True)
+    # The text breaks ties: the order answers are stored in says nothing (and must not be relied on).
+    return sorted(out, key=lambda x: (x.day, x.member, x.text), reverse=True)

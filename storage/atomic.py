@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .perms import FILE_MODE, secure_fd
+
 TMP_SUFFIX = ".tmp"
 
 
@@ -30,15 +32,19 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_temp(tmp_dir: Path, data: bytes) -> Path:
+def write_temp(tmp_dir: Path, data: bytes, *, mtime_ns: int | None = None) -> Path:
     """Write ``data`` to a new fsynced file in ``tmp_dir`` and return its path.
 
+    With ``mtime_ns``, the file's access and modification times are set to it (a rename keeps them).
     On failure the partial temporary file is removed and the ``OSError`` propagates.
     """
     tmp = tmp_dir / f"{secrets.token_hex(8)}{TMP_SUFFIX}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
+        secure_fd(fd)
         _write_all(fd, data)
+        if mtime_ns is not None:
+            os.utime(fd, ns=(mtime_ns, mtime_ns))
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -59,9 +65,9 @@ def replace_durably(tmp: Path, final: Path) -> None:
     fsync_dir(final.parent)
 
 
-def atomic_write(final: Path, data: bytes, tmp_dir: Path) -> None:
+def atomic_write(final: Path, data: bytes, tmp_dir: Path, *, mtime_ns: int | None = None) -> None:
     """Replace ``final`` with ``data`` durably; on any failure ``final`` is unchanged."""
-    tmp = write_temp(tmp_dir, data)
+    tmp = write_temp(tmp_dir, data, mtime_ns=mtime_ns)
     try:
         replace_durably(tmp, final)
     except BaseException:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,7 @@ from .backup_files import (
     walk,
 )
 from .errors import BackupInvalid, BackupRefused
+from .perms import make_dirs, secure_tree
 
 if TYPE_CHECKING:
     from .store import Store
@@ -183,8 +185,8 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
     ``keep`` is given.
     """
     parent = to if to is not None else store.backup_dir
-    parent.mkdir(parents=True, exist_ok=True)
-    store.backup_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(parent)
+    make_dirs(store.backup_dir)
     name = f"{_stamp()}-{reason}" if to is None else f"chuangyou-backup-{_stamp()}"
     _sweep_partials(parent)
     # Not under .tmp/: the lock's recovery empties .tmp/, and this copy is made without the lock.
@@ -222,6 +224,7 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
             "checksums": dict(sorted(copy.checksums.items())),
         }
         _write_out(work / MANIFEST, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+        secure_tree(work)
         _flush(work)
         final = parent / name
         os.replace(work, final)
@@ -472,8 +475,11 @@ def verify_backup(path: Path) -> list[str]:
     return problems
 
 
-def restore(store: Store, backup: Path) -> Path:
+def restore(store: Store, backup: Path, *, prepare: Callable[[Path], None] | None = None) -> Path:
     """Make ``backup`` the live store. The current store is moved (never deleted) into ``backups/``.
+
+    ``prepare``, if given, is called under the lock with the staged copy of the backup's ``store/`` before the
+    swap (the campaign merges the live audit log into it there).
 
     Refuses (:class:`BackupInvalid`, nothing changed) a backup that does not verify (:func:`verify_backup`). The
     files are copied without the lock (each read safely and checked against the manifest again as it is copied);
@@ -485,7 +491,7 @@ def restore(store: Store, backup: Path) -> Path:
         raise BackupInvalid(backup, problems)
     manifest = _manifest(backup) or {}
     checksums = manifest.get("checksums") if manifest.get("format") == FORMAT else None
-    store.backup_dir.mkdir(parents=True, exist_ok=True)
+    make_dirs(store.backup_dir)
     staging = store.backup_dir / f"{PARTIAL_PREFIX}restore-{_stamp()}"
     try:
         files, unsafe = walk(backup / "store")
@@ -499,6 +505,11 @@ def restore(store: Store, backup: Path) -> Path:
             raise BackupInvalid(backup, late)
         _flush(staging)
         with store.locked():
+            if prepare is not None:
+                # Under the lock, so what it merges in (the live audit log) is current; then flushed again.
+                prepare(staging / "store")
+                _flush(staging)
+            secure_tree(staging)
             kept = store.backup_dir / f"{_stamp()}-{REPLACED}"
             kept.mkdir(parents=True)
             manifest = {
@@ -513,6 +524,7 @@ def restore(store: Store, backup: Path) -> Path:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            secure_tree(kept)
             fsync_dir(kept)
             journal.commit_renames(
                 store.root, store.tmp_dir, [(store.dir, kept / "store"), (staging / "store", store.dir)]

@@ -37,6 +37,20 @@ class StoreWriteFailed(StoreError):
         )
 
 
+class StoreNoPermission(StoreError):
+    """This account may not ``access`` ("read" or "write") ``path`` in the data directory ``root``.
+
+    The fix is the group setup of the README: the directory and everything in it owned by the ``chuangyou``
+    group, group-readable and writable, directories setgid; and this account in that group.
+    """
+
+    def __init__(self, path: Path, root: Path, access: str) -> None:
+        self.path = path
+        self.root = root
+        self.access = access
+        super().__init__(f"no permission to {access} {path}")
+
+
 class StoreBusy(StoreError):
     """Another process held the store's lock for longer than the timeout."""
 

@@ -14,7 +14,7 @@ pledge_windows           the secretary's peer-rating windows              openin
 pledge_links             phone links for writing a pledge (short-lived)   the kiosk, the phone
 batches                  feedback slip batches                            issuing slips
 tokens/<xx>              slip codes, bucketed by their first 2 letters    issuing slips
-used/<batch>             the used codes of one batch of slips             answering
+used/m<crc>-<yyyy>       used slip codes of one teacher's batches a year  answering
 feedback/<yyyy-mm>-<bb>  parents' answers by month, 16 buckets, no codes  answering
 audit/<yyyy-mm>          the secretary's actions by month                 every secretary action
 security                 passphrase hash, failed-attempt counters         passphrase, PIN locks
@@ -26,6 +26,8 @@ Reads outside a transaction come from snapshots; call writes inside ``with store
 
 from __future__ import annotations
 
+import bisect
+import json
 import os
 import secrets
 import zlib
@@ -67,6 +69,31 @@ def _table(store: Store, partition: str, name: str) -> Table:
 def _docs(store: Store, partition: str, name: str) -> dict[str, dict[str, Any]]:
     table: dict[str, dict[str, Any]] = store.read(partition).get(name, {})
     return table
+
+
+#: A table of its own in a partition whose records are kept in canonical order (see :func:`_write_canonical`).
+_CANONICAL = "canonical"
+_CANONICAL_MARK = {"1": {"order": "content"}}
+
+
+def _canonical_key(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False)
+
+
+def _write_canonical(store: Store, partition: str, name: str, new: list[dict[str, Any]]) -> None:
+    """Add ``new`` documents to table ``name`` of ``partition`` and rewrite the table in a canonical order (sorted
+    by content, ids 1..n), for records whose order of arrival must not be readable from the file (see issue 7:
+    answers and used slips). Nothing may refer to these documents by id."""
+    data = store.read(partition, for_update=True)
+    docs = list(data.get(name, {}).values())
+    if data.get(_CANONICAL) != _CANONICAL_MARK:
+        # Written before tables were kept in order (in the order of use): sorted once, then kept sorted.
+        docs.sort(key=_canonical_key)
+    for doc in new:
+        # The table is kept sorted, so each new document costs O(log n) keys, not a sort of the month's answers.
+        bisect.insort(docs, doc, key=_canonical_key)
+    table = {str(i): d for i, d in enumerate(docs, start=1)}
+    store.write(partition, {**data, name: table, _CANONICAL: _CANONICAL_MARK})
 
 
 class Schools:
@@ -436,14 +463,24 @@ def token_partition(code: str) -> str:
     return f"tokens/{code[:2].upper()}"
 
 
-def used_partition(batch_id: str) -> str:
+def used_partition(member: str, batch_id: str) -> str:
+    """Where the used codes of a teacher's batches of one year are kept (``used/m<crc32 of code>-<yyyy>``).
+
+    Not one file per batch: a batch is a class, and the file a commit rewrites (its time, its inode) would then
+    tie an answer to its class. All of a teacher's classes share the file, and the answer names the teacher anyway.
+    """
+    return f"used/m{zlib.crc32(member.encode('utf-8')):08x}-{batch_id[:4]}"
+
+
+def legacy_used_partition(batch_id: str) -> str:
+    """Where used codes were kept before (one file per batch); still read, never written."""
     return f"used/{batch_id}"
 
 
 class Tokens:
     """Slip codes. A code's record is written once, when issued (``tokens/<xx>``, found by the code); that it was
-    used is recorded beside the other used codes of its batch (``used/<batch>``). A group of parents answering at
-    a meeting holds slips of one batch, so their answers commit one small file instead of one per slip.
+    used is recorded beside the other used codes of its teacher's batches that year (:func:`used_partition`). A
+    group of parents answering at a meeting holds slips of one teacher, so their answers commit one small file.
     """
 
     def __init__(self, store: Store) -> None:
@@ -456,8 +493,13 @@ class Tokens:
         for partition, docs in groups.items():
             _table(self.store, partition, "tokens").insert_multiple(docs)
 
-    def _used(self, batch_id: str) -> dict[str, str]:
-        return {d["code"]: d["used_at"] for d in _docs(self.store, used_partition(batch_id), "used").values()}
+    def _used(self, member: str, batch_id: str) -> dict[str, str]:
+        docs = _docs(self.store, used_partition(member, batch_id), "used")
+        used = {d["code"]: d["used_at"] for d in docs.values()}
+        legacy = _docs(self.store, legacy_used_partition(batch_id), "used")
+        if legacy:
+            used.update((d["code"], d["used_at"]) for d in legacy.values())
+        return used
 
     def _token(self, doc: dict[str, Any], used: dict[str, str]) -> FeedbackToken:
         token = FeedbackToken.from_doc(doc)
@@ -469,11 +511,19 @@ class Tokens:
             return None
         for d in _docs(self.store, token_partition(code), "tokens").values():
             if d["code"] == code:
-                return self._token(d, self._used(d["batch"]))
+                return self._token(d, self._used(d["member"], d["batch"]))
         return None
 
     def mark_used(self, token: FeedbackToken, at: datetime) -> None:
-        _table(self.store, used_partition(token.batch), "used").insert({"code": token.code, "used_at": at.isoformat()})
+        """Record that ``token`` was used on ``at``'s day. Used codes are kept as a set, sorted by code (not in the
+        order they were used) and numbered afresh, so the file says nothing about which came last."""
+        new = [{"code": token.code, "used_at": at.isoformat()}]
+        legacy = legacy_used_partition(token.batch)
+        old = _docs(self.store, legacy, "used")
+        if old:  # a batch's file from before, in the order of use: its codes move into the sorted set
+            new.extend(dict(d) for d in old.values())
+            self.store.write(legacy, {"used": {}})
+        _write_canonical(self.store, used_partition(token.member, token.batch), "used", new)
 
     def _docs_where(self, keep: Any) -> Iterator[FeedbackToken]:
         used: dict[str, dict[str, str]] = {}
@@ -482,7 +532,7 @@ class Tokens:
                 if keep(d):
                     batch = d["batch"]
                     if batch not in used:
-                        used[batch] = self._used(batch)
+                        used[batch] = self._used(d["member"], batch)
                     yield self._token(d, used[batch])
 
     def all(self) -> Iterator[FeedbackToken]:
@@ -511,7 +561,8 @@ class FeedbackRepo:
         for a in answers:
             groups.setdefault(f"feedback/{a.day:%Y-%m}-{bucket:02d}", []).append(a.to_doc())
         for partition, docs in groups.items():
-            _table(self.store, partition, "feedback").insert_multiple(docs)
+            # Kept sorted by content and numbered afresh: neither position nor id tells which answer came when.
+            _write_canonical(self.store, partition, "feedback", docs)
 
     def between(self, first: date | None = None, last: date | None = None) -> Iterator[Feedback]:
         for p in self.store.partitions("feedback"):
@@ -539,6 +590,16 @@ class Audit:
             if len(out) >= limit:
                 break
         return out[:limit]
+
+    def all_entries(self, since: datetime | None = None) -> Iterator[AuditEntry]:
+        """Every entry (from ``since`` on, if given), month by month; within a month in stored order."""
+        for p in self.store.partitions("audit"):
+            if since is not None and p.split("/")[1] < f"{since:%Y-%m}":
+                continue
+            for d in _docs(self.store, p, "audit").values():
+                entry = AuditEntry.from_doc(d)
+                if since is None or entry.at >= since:
+                    yield entry
 
 
 class Security:

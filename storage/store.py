@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -41,11 +42,13 @@ from .errors import (
     OutsideTransaction,
     StoreBusy,
     StoreCorrupt,
+    StoreNoPermission,
     StoreWriteFailed,
     TransactionFromAnotherTask,
     UnsafeFilesystem,
 )
 from .fs import filesystem_type, is_network_filesystem
+from .perms import FILE_MODE, close_to_others, make_dirs
 
 STORE_DIR = "store"
 LOCK_NAME = "store.lock"
@@ -53,6 +56,12 @@ TMP_DIR = ".tmp"
 BACKUP_DIR = "backups"
 #: How often a waiting process retries the lock. Commits take a few milliseconds, so waiters retry at that pace.
 LOCK_POLL_S = 0.002
+
+#: Partitions whose files get a day-granular modification time (midnight UTC of the day of the write) instead of
+#: the commit's: an answer and the mark of its slip as used are committed together, and equal nanosecond mtimes
+#: would link them. (Change detection does not need mtime: a commit replaces the file, so inode and ctime change.)
+COARSE_MTIME_PREFIXES = ("used/", "feedback/")
+_DAY_NS = 86_400 * 1_000_000_000
 
 _PARTITION = re.compile(r"^[a-z][a-z0-9_]*(/[A-Za-z0-9_-]+)?$")
 
@@ -108,15 +117,21 @@ class Store:
         self.backup_dir = root / BACKUP_DIR
         self.lock_path = root / LOCK_NAME
         self.lock_timeout = lock_timeout
-        for d in (self.root, self.dir, self.tmp_dir):
-            d.mkdir(parents=True, exist_ok=True)
+        try:
+            for d in (self.root, self.dir, self.tmp_dir):
+                make_dirs(d)
+            close_to_others(self.root)
+        except PermissionError as exc:
+            raise StoreNoPermission(Path(exc.filename or self.root), self.root, "write") from exc
         fstype = filesystem_type(self.root)
         if is_network_filesystem(fstype) and not allow_network_fs:
             raise UnsafeFilesystem(self.root, str(fstype))
         # filelock's lock is re-entrant per thread; our own nesting check (below) sits on top of it.
         # filelock waits by retrying a non-blocking flock; at its default 50 ms between tries, a process that
         # commits back to back (a scanner script) wins the lock again and again while others wait for seconds.
-        self._lock = FileLock(self.lock_path, timeout=lock_timeout, preserve_lock_file=True, poll_interval=LOCK_POLL_S)
+        self._lock = FileLock(
+            self.lock_path, timeout=lock_timeout, preserve_lock_file=True, poll_interval=LOCK_POLL_S, mode=FILE_MODE
+        )
         self._local = threading.local()
         self._snapshots: dict[str, _Snapshot] = {}
         self._paths: dict[str, Path] = {}
@@ -152,9 +167,15 @@ class Store:
             self._lock.acquire()
         except Timeout as exc:
             raise StoreBusy(self.lock_path, self.lock_timeout) from exc
+        except PermissionError as exc:
+            raise StoreNoPermission(self.lock_path, self.root, "write") from exc
         try:
             if self._lock.lock_counter == 1:
-                self._recover()
+                try:
+                    self._recover()
+                except PermissionError as exc:
+                    # A commit left half done (its journal) that this account may not finish: say so, and how.
+                    raise StoreNoPermission(Path(exc.filename or self.root), self.root, "write") from exc
             yield
         finally:
             self._lock.release()
@@ -206,21 +227,27 @@ class Store:
         if not txn.dirty:
             return
         encoded = {p: encode(txn.staged[p]) for p in sorted(txn.dirty)}
+        day = time.time_ns() // _DAY_NS * _DAY_NS
+        mtimes = {p: day if p.startswith(COARSE_MTIME_PREFIXES) else None for p in encoded}
         finals = {p: self.path(p) for p in encoded}
         for final in finals.values():
-            final.parent.mkdir(parents=True, exist_ok=True)
+            if not final.parent.is_dir():
+                try:
+                    make_dirs(final.parent)
+                except OSError as exc:
+                    raise StoreWriteFailed(final.parent, exc) from exc
         marks_before = self._dir_mtimes(finals.values())
         if len(encoded) == 1:
             ((p, blob),) = encoded.items()
             try:
-                atomic_write(finals[p], blob, self.tmp_dir)
+                atomic_write(finals[p], blob, self.tmp_dir, mtime_ns=mtimes[p])
             except OSError as exc:
                 raise StoreWriteFailed(finals[p], exc) from exc
         else:
             temps: dict[str, Path] = {}
             try:
                 for p, blob in encoded.items():
-                    temps[p] = write_temp(self.tmp_dir, blob)
+                    temps[p] = write_temp(self.tmp_dir, blob, mtime_ns=mtimes[p])
                 journal.commit_renames(self.root, self.tmp_dir, [(temps[p], finals[p]) for p in encoded])
             except OSError as exc:
                 if (self.root / journal.JOURNAL_NAME).exists():
@@ -253,6 +280,8 @@ class Store:
             raw = path.read_bytes()
         except FileNotFoundError:
             return {}
+        except PermissionError as exc:
+            raise StoreNoPermission(path, self.root, "read") from exc
         return self._parse(path, raw)
 
     def _parse(self, path: Path, raw: bytes) -> Data:
@@ -298,6 +327,8 @@ class Store:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
             return {}
+        except PermissionError as exc:
+            raise StoreNoPermission(path, self.root, "read") from exc
         try:
             sig = _signature(os.fstat(fd))
             snap = self._snapshots.get(partition)

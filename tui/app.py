@@ -227,7 +227,8 @@ class ChuangyouApp(App[int]):
                 self.unlocked = True
                 then()
 
-        self.push_screen(PassphraseScreen(self.campaign, reason=t("app.passphrase_leave")), done)
+        screen = PassphraseScreen(self.campaign, reason=t("app.passphrase_leave"), audit_as="kiosk.unlock")
+        self.push_screen(screen, done)
 
     # -- idle and going home -------------------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from anyio import to_thread
 
 from campaign.context import Campaign
 from campaign.errors import Refused
-from campaign.feedback import AnswerRequest, answer_many
+from campaign.feedback import AnswerRequest, answer_taken
 
 #: At most this many answers per commit, so one commit stays short.
 MAX_GROUP = 128
@@ -65,13 +65,16 @@ class GroupCommit:
     def _commit(self) -> tuple[list[_Waiting], list[Refused | None] | Exception]:
         # Worker thread. Take the group only once the store's lock is held: answers that arrive while another
         # process holds it join this commit instead of queueing behind it.
-        group: list[_Waiting] = []
+        taken: list[_Waiting] = []
+
+        def take() -> list[_Waiting]:
+            taken.extend(self._take())
+            return taken
+
         try:
-            with self.c.store.transaction():
-                group = self._take()
-                return group, answer_many(self.c, [w.request for w in group])
+            return answer_taken(self.c, take, lambda w: w.request)
         except Exception as exc:  # every waiter of this group must hear about a failed commit
-            return group or self._take(), exc
+            return taken or self._take(), exc
 
     async def _drain_queue(self) -> None:
         while True:

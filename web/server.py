@@ -8,6 +8,7 @@ from campaign.context import Campaign
 
 from .app import create_app
 from .guard import RateLimit
+from .protocol import MAX_HEAD_BYTES, GuardedH11Protocol
 
 
 def server_config(
@@ -27,16 +28,37 @@ def server_config(
         server_header=False,
         proxy_headers=False,
         lifespan="off",
-        h11_max_incomplete_event_size=16 * 1024,
+        # The h11 parser with our limits (see web/protocol.py); httptools has no header size limit.
+        http=GuardedH11Protocol,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         timeout_keep_alive=5,
-        limit_concurrency=200,
+        # Not limit_concurrency: uvicorn counts idle keep-alive connections against it, so idle sockets would
+        # turn every parent away (503). Idle and slow connections are closed by the protocol's deadlines instead.
+        limit_concurrency=None,
     )
 
 
 def serve(c: Campaign, host: str, port: int) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM)."""
     c.actor = "web"
+    raise_open_file_limit()
     uvicorn.Server(server_config(c, host, port, log_level="info")).run()
+
+
+def raise_open_file_limit(wanted: int = 8192) -> None:
+    """Raise this process's soft limit on open files towards ``wanted`` (never above the hard limit).
+
+    Each connection is a file descriptor; the usual soft limit of 1024 would refuse connections (EMFILE) long
+    before the protocol's own cap on connections.
+    """
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def free_port(host: str = "127.0.0.1") -> int:

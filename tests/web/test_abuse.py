@@ -195,10 +195,11 @@ async def test_a_busy_store_gets_a_retry_page_and_the_slip_stays_usable(
     def busy(*args: object, **kwargs: object) -> None:
         raise StoreBusy(roster.store.lock_path, 15.0)
 
-    monkeypatch.setattr("web.group_commit.answer_many", busy)
+    original = campaign.feedback.answer_many
+    monkeypatch.setattr("campaign.feedback.answer_many", busy)
     r = await web.post(f"/f/{slips[0]}", data={"option": "satisfied"})
     assert r.status_code == 503 and r.headers["retry-after"] and "系统繁忙" in r.text
-    monkeypatch.setattr("web.group_commit.answer_many", campaign.feedback.answer_many)
+    monkeypatch.setattr("campaign.feedback.answer_many", original)
     await _still_serves(web, slips[0], roster)
 
 

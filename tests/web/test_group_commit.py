@@ -53,7 +53,7 @@ async def test_a_failed_commit_reaches_every_waiting_caller_and_stores_nothing(
 
     group = GroupCommit(roster)
     with monkeypatch.context() as patch:
-        patch.setattr("web.group_commit.answer_many", busy)
+        patch.setattr("campaign.feedback.answer_many", busy)
         assert await _answer_all(group, [fb.AnswerRequest(k, "satisfied") for k in codes]) == ["busy"] * 12
     assert store_fingerprint(roster) == before
     await group.answer(fb.AnswerRequest(codes[0], "satisfied"))  # the group commit still works afterwards

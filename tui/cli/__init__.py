@@ -11,10 +11,21 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from campaign.i18n import set_language, t
+from storage.errors import StoreError
+from storage.perms import restrict_umask
 
-from .common import EXIT_USAGE, add_global_options
+from .common import (
+    EXIT_USAGE,
+    add_global_options,
+    data_root_of,
+    permission_message,
+    refuse,
+    resolved_data_dir,
+    store_error_message,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +51,8 @@ def version() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever the caller's umask, nothing this process creates is readable by other accounts (storage/perms.py).
+    restrict_umask()
     args_list = list(sys.argv[1:] if argv is None else argv)
     # The language is needed before the parser exists: its help texts come from the catalog.
     early = argparse.ArgumentParser(add_help=False)
@@ -55,7 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .cmd_app import run_kiosk
 
         handler = run_kiosk
-    code: int = handler(args)
+    try:
+        code: int = handler(args)
+    except StoreError as exc:  # a last resort: handlers turn these into refusals themselves
+        return refuse(store_error_message(exc))
+    except PermissionError as exc:
+        path = Path(exc.filename or resolved_data_dir(args))
+        return refuse(permission_message(path, data_root_of(path), "write"))
     return code
 
 

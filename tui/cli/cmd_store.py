@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from campaign import audit_log
+from campaign.context import cli_actor
 from campaign.i18n import t
 from storage import Store
-from storage.backup import REPLACED, create_backup, list_backups, read_backup, restore, verify_backup
+from storage.backup import REPLACED, list_backups, read_backup, verify_backup
 from storage.check import Problem, check_store
 from storage.errors import StoreError
 
@@ -116,7 +118,8 @@ def _backup(args: argparse.Namespace) -> int:
         from storage.repositories import SettingsRepo
 
         keep = SettingsRepo(store).get().backup_keep
-        path = create_backup(store, to=Path(args.to) if args.to else None, keep=keep)
+        c = audit_log.maintenance_campaign(store, cli_actor())
+        path = audit_log.backup(c, to=Path(args.to) if args.to else None, keep=keep)
     except StoreError as exc:
         log_failure_in(resolved_data_dir(args), "backup", exc)
         return refuse(store_error_message(exc))
@@ -140,7 +143,7 @@ def _restore(args: argparse.Namespace) -> int:
         print(summary, file=sys.stderr)
         return refuse(t("cli.restore_confirm"))
     try:
-        kept = restore(store, backup)
+        kept = audit_log.restore_backup(audit_log.maintenance_campaign(store, cli_actor()), backup)
     except StoreError as exc:
         return refuse(store_error_message(exc))
     return emit(args, {"restored": backup, "previous": kept}, t("cli.restore_done", backup=backup, kept=kept))

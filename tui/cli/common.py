@@ -26,6 +26,7 @@ from storage.errors import (
     StoreBusy,
     StoreCorrupt,
     StoreError,
+    StoreNoPermission,
     StoreWriteFailed,
     UnsafeFilesystem,
 )
@@ -65,6 +66,8 @@ def store_error_message(exc: StoreError) -> str:
         else:
             second = t("store.corrupt_no_backup")
         return f"{first}\n{second}"
+    if isinstance(exc, StoreNoPermission):
+        return permission_message(exc.path, exc.root, exc.access)
     if isinstance(exc, MigrationFailed):
         from campaign.logfile import log_path
 
@@ -81,6 +84,8 @@ def store_error_message(exc: StoreError) -> str:
     if isinstance(exc, BackupInvalid):
         return t("store.backup_invalid", path=exc.path, problems="; ".join(exc.problems))
     if isinstance(exc, StoreWriteFailed):
+        if isinstance(exc.cause, PermissionError):
+            return permission_message(exc.path, data_root_of(exc.path), "write")
         if not exc.pending and exc.cause.errno in _CLEAR_ERRNOS:
             cause = OSError(exc.cause.errno, exc.cause.strerror, os.fspath(exc.path))
             return os_error_message(cause, _data_dir_of(exc.path))
@@ -109,7 +114,9 @@ def os_error_message(exc: OSError, data_dir: Path) -> str:
     path = exc.filename if exc.filename is not None else data_dir
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return t("fault.admin_full", path=path)
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return permission_message(Path(path), data_dir, "write")
+    if exc.errno == errno.EROFS:
         return t("fault.admin_permission", path=path, data_dir=data_dir)
     return t("fault.admin_io", path=path, reason=exc.strerror or type(exc).__name__)
 
@@ -128,6 +135,25 @@ def reader_gone() -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
     return EXIT_REFUSED
+
+
+def permission_message(path: Path, root: Path, access: str) -> str:
+    """One line: which path this account may not read or write, and the commands that fix it."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.geteuid())
+    return t("perms.no_permission", user=user, access=t(f"perms.{access}"), path=path, root=root)
+
+
+def data_root_of(path: Path) -> Path:
+    """The data directory holding ``path`` (the nearest parent with the store's lock file), else its parent."""
+    for parent in [path, *path.parents]:
+        if (parent / "store.lock").exists():
+            return parent
+    return path.parent
 
 
 def refuse(message: str) -> int:

@@ -40,8 +40,12 @@ class PassphraseScreen(ModalScreen[bool]):
         #: Why not, when not ok.
         problem: str = ""
 
-    def __init__(self, campaign: Campaign, *, reason: str = "", title: str | None = None) -> None:
+    def __init__(
+        self, campaign: Campaign, *, reason: str = "", title: str | None = None, audit_as: str | None = None
+    ) -> None:
         super().__init__()
+        #: The audit action a right passphrase is recorded as (the kiosk's unlock), if any.
+        self.audit_as = audit_as
         self.campaign = campaign
         self.reason = reason
         self.heading = title
@@ -72,7 +76,7 @@ class PassphraseScreen(ModalScreen[bool]):
         try:
             if not passphrase.is_set(self.campaign):
                 self.post_message(self.Verified(False, t("app.passphrase_not_set")))
-            elif passphrase.verify(self.campaign, attempt):
+            elif passphrase.verify(self.campaign, attempt, audit_as=self.audit_as):
                 self.post_message(self.Verified(True))
             else:
                 self.post_message(self.Verified(False, t("app.passphrase_wrong")))

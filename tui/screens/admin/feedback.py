@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from campaign import feedback, roster
+from campaign import audit_log, feedback, roster
 from campaign.context import Campaign
 from campaign.i18n import t
 from campaign.locations import exports_dir
@@ -74,8 +74,7 @@ def print_sheet(c: Campaign, batch_id: str) -> tuple[Path, str]:
     """Write the batch's sheet and hand it to ``lp``; returns the file and what ``lp`` said. Audited."""
     path = write_sheet(c, batch_id)
     said = print_pdf(path)
-    with c.store.transaction():
-        c.audit("feedback.print", batch=batch_id, path=str(path))
+    audit_log.record(c, "feedback.print", batch=batch_id, path=str(path))
     return path, said
 
 

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
 
-from campaign import passphrase
+from campaign import audit_log, passphrase
 from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.errors import Refused
@@ -22,7 +22,7 @@ from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 
-MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "quit")
+MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "audit", "quit")
 
 
 def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
@@ -31,11 +31,6 @@ def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
         raise Refused("admin.passphrase_mismatch")
     passphrase.set_passphrase(c, values["new"])
     return True
-
-
-def record_login(c: Campaign) -> None:
-    with c.store.transaction():
-        c.audit("admin.login")
 
 
 class AdminHome(AdminScreen):
@@ -49,6 +44,7 @@ class AdminHome(AdminScreen):
         Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
         Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
+        Binding("a", "open('audit')", "admin.menu_audit", id="admin.audit"),
     ]
 
     def __init__(self, campaign: Campaign, *, unlocked: bool = False) -> None:
@@ -96,7 +92,7 @@ class AdminHome(AdminScreen):
             self.app.exit()
             return
         c = self.campaign
-        await in_thread(self, lambda: record_login(c))
+        await in_thread(self, lambda: audit_log.record_login(c))
         self.unlocked = True
         self.enable_menu()
 
@@ -146,3 +142,7 @@ class AdminHome(AdminScreen):
             from .feedback import FeedbackScreen
 
             self.app.push_screen(FeedbackScreen(c))
+        elif name == "audit":
+            from .audit import AuditScreen
+
+            self.app.push_screen(AuditScreen(c))
