@@ -10,7 +10,7 @@ from . import lockout
 from .context import Campaign
 from .errors import Refused
 from .hashing import verify_secret
-from .roster import active_member
+from .roster import member_to_sign_in
 from .study_sessions import SessionState, get_session, state_of, window
 
 
@@ -62,9 +62,7 @@ def sign_in(
     The check "not signed in yet" and the write happen in one transaction, so two kiosks or scripts signing in
     the same member at once record it once.
     """
-    member = active_member(c, code)
-    if member is None:
-        raise Refused("signin.not_on_roster", code=code.strip())
+    member = member_to_sign_in(c, code)
     session = get_session(c, session_id)
     check_pin(c, member, pin)
     with c.store.transaction():

@@ -14,7 +14,7 @@ from campaign import signin
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
-from campaign.roster import active_member, list_members
+from campaign.roster import list_members, member_to_sign_in
 from campaign.study_sessions import (
     SessionState,
     Window,
@@ -133,9 +133,10 @@ def attempt(c: Campaign, code: str, pin: str | None, *, how: SignInMethod) -> Ou
 def attempt_at(c: Campaign, session: StudySession | None, code: str, pin: str | None, *, how: SignInMethod) -> Outcome:
     """Sign ``code`` in at ``session`` (as found by :func:`before_pin`); ``sign_in`` re-checks its window inside
     its own transaction, so a session that closed since is refused all the same."""
-    member = active_member(c, code)
-    if member is None:
-        return Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=code.strip()))
+    try:
+        member = member_to_sign_in(c, code)
+    except Refused as exc:
+        return Outcome(OutcomeKind.REFUSED, exc.message())
     if session is None:
         return Outcome(OutcomeKind.REFUSED, t("signin.no_session"), member)
     try:

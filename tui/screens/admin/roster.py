@@ -14,7 +14,7 @@ from campaign import roster
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
-from campaign.names import search_key
+from campaign.names import keys_start_with, search_key
 from storage.records import Member, Role, School
 from tui.text import cell, literal
 
@@ -67,8 +67,8 @@ def matches(m: Member, key: str) -> bool:
         not key
         or key in m.code.lower()
         or key in m.name.lower()
-        or m.pinyin_initials.startswith(key)
-        or m.pinyin_full.startswith(key)
+        or keys_start_with(m.pinyin_initials, key)
+        or keys_start_with(m.pinyin_full, key)
     )
 
 
