@@ -13,6 +13,8 @@ from .names import MAX_NAME, check_pin_digits, keys_start_with, normalize_name, 
 
 __all__ = ["MAX_NAME"]
 MAX_CODE = 64
+#: PINs are 4 to 8 ASCII digits.
+MAX_PIN = 8
 
 
 def add_school(c: Campaign, name: str) -> School:

@@ -10,7 +10,7 @@ from . import lockout
 from .context import Campaign
 from .errors import Refused
 from .hashing import verify_secret
-from .roster import member_to_sign_in
+from .roster import MAX_PIN, member_to_sign_in
 from .study_sessions import SessionState, get_session, state_of, window
 
 
@@ -25,28 +25,36 @@ class SignInResult:
         return self.attendance.status is AttendanceStatus.LATE
 
 
-def _lock_subject(code: str) -> str:
-    return f"signin:{code}"
+def _lock_subject(c: Campaign, code: str, how: SignInMethod | None = None) -> str:
+    """Counted per member and per place: the kiosk (and its badge scanner), a script, the secretary."""
+    if how is None:
+        place = lockout.place_of(c.actor)
+    elif how in (SignInMethod.KIOSK, SignInMethod.SCAN):
+        place = lockout.KIOSK
+    elif how is SignInMethod.SECRETARY:
+        place = lockout.ADMIN
+    else:
+        place = lockout.SCRIPT
+    return lockout.subject("signin", place, code)
 
 
-def check_pin(c: Campaign, member: Member, pin: str | None) -> None:
-    """Refuse a wrong or missing PIN (when the branch requires PINs); five wrong tries lock for five minutes."""
-    until = lockout.locked_until(c, _lock_subject(member.code))
-    if until is not None:
-        raise Refused("signin.locked", until=f"{until.astimezone(c.tz):%H:%M}")
+def check_pin(c: Campaign, member: Member, pin: str | None, *, how: SignInMethod | None = None) -> None:
+    """Refuse a wrong or missing PIN (when the branch requires PINs); after five wrong tries in a row each next
+    try waits, longer each time. A try is counted before the PIN is checked (see :mod:`campaign.lockout`)."""
+    name = _lock_subject(c, member.code, how)
+    lockout.check(c, name, "signin.locked")
     if not c.settings.require_pin:
         return
     if member.pin_hash is None:
         raise Refused("signin.no_pin_set", name=member.name)
     if pin is None or pin == "":
         raise Refused("signin.pin_required")
+    if len(pin) > MAX_PIN:
+        pin = pin[:MAX_PIN] + "x"  # never a right PIN; still counted, and never hashed at length
+    left = lockout.begin_attempt(c, name, "signin.locked")
     if not verify_secret(pin, member.pin_hash):
-        with c.store.transaction():
-            left = lockout.record_failure(c, _lock_subject(member.code))
-        if left == 0:
-            until = lockout.locked_until(c, _lock_subject(member.code))
-            raise Refused("signin.locked", until=f"{until.astimezone(c.tz):%H:%M}" if until else "")
-        raise Refused("signin.wrong_pin", left=left)
+        raise lockout.refusal_after_wrong(c, name, left, wrong="signin.wrong_pin", waiting="signin.locked")
+    lockout.succeeded(c, name)
 
 
 def sign_in(
@@ -64,7 +72,7 @@ def sign_in(
     """
     member = member_to_sign_in(c, code)
     session = get_session(c, session_id)
-    check_pin(c, member, pin)
+    check_pin(c, member, pin, how=how)
     with c.store.transaction():
         session = get_session(c, session_id)
         now = c.now()
@@ -87,5 +95,4 @@ def sign_in(
             minutes_late=minutes_late,
         )
         c.repos.attendance.put(record)
-        lockout.clear(c, _lock_subject(member.code))
     return SignInResult(member, session, record)

@@ -117,7 +117,7 @@ def before_pin(c: Campaign, member: Member, *, how: SignInMethod = SignInMethod.
     if not c.settings.require_pin:
         return PinStep(session, attempt_at(c, session, member.code, None, how=how))
     try:
-        signin.check_pin(c, member, None)
+        signin.check_pin(c, member, None, how=how)
     except Refused as exc:
         if exc.key == "signin.pin_required":
             return PinStep(session, None)
