@@ -78,7 +78,10 @@ def sign_in(
         now = c.now()
         state = state_of(session, now)
         if state is SessionState.SCHEDULED:
-            raise Refused("signin.not_open_yet", opens=f"{window(session).opens.astimezone(c.tz):%H:%M}")
+            opens = window(session).opens.astimezone(c.tz)
+            if opens.date() != now.astimezone(c.tz).date():  # another day: say which
+                raise Refused("limits.not_open_yet_on", date=f"{opens:%Y-%m-%d}", opens=f"{opens:%H:%M}")
+            raise Refused("signin.not_open_yet", opens=f"{opens:%H:%M}")
         if state is not SessionState.OPEN:
             raise Refused("signin.closed", title=session.title)
         existing = c.repos.attendance.get(session.id, member.code)

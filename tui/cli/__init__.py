@@ -1,7 +1,9 @@
 """The ``chuangyou`` command: for people and for scripts.
 
 Exit status: 0 success; 1 a refused action (one line on stderr, in the user's language); 2 bad usage.
-``--json`` prints exactly one JSON document on stdout. Each ``cmd_*.py`` module here adds its subcommands.
+``--json`` prints exactly one JSON document on stdout, on a refusal too (``{"error": {"code", "message"}}``).
+The global options (``--data-dir``, ``--lang``, ``--json``) go before or after the subcommand. Each ``cmd_*.py``
+module here adds its subcommands. Output cut short by a closed pipe (``| head -1``) ends quietly.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from collections.abc import Sequence
 
 from campaign.i18n import set_language, t
 
+from . import common
 from .common import EXIT_USAGE, add_global_options
+from .scripts import accept_global_options_everywhere, quiet_on_broken_pipe
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,10 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
+    accept_global_options_everywhere(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return quiet_on_broken_pipe(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # The language is needed before the parser exists: its help texts come from the catalog.
     early = argparse.ArgumentParser(add_help=False)
@@ -36,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(early.parse_known_args(args_list)[0].lang)
     parser = build_parser()
     args = parser.parse_args(args_list)
+    common.json_output = bool(getattr(args, "json", False))
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is not None:

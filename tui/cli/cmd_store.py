@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from storage.backup import create_backup, list_backups, read_backup, restore, ve
 from storage.check import check_store
 from storage.errors import StoreError
 
-from .common import EXIT_OK, EXIT_REFUSED, add_json, emit, refuse, resolved_data_dir, store_error_message
+from .common import EXIT_OK, EXIT_REFUSED, add_json, emit, one_line, refuse, resolved_data_dir, store_error_message
 
 
 def register(sub: Any) -> None:
@@ -39,6 +38,8 @@ def _raw_store(args: argparse.Namespace) -> Store:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if not resolved_data_dir(args).is_dir():  # checking must never create an empty store where none was
+        return refuse(t("scripts.check_no_dir", path=resolved_data_dir(args)), code="check.no_such_directory")
     try:
         store = _raw_store(args)
         with store.locked():
@@ -94,8 +95,7 @@ def _restore(args: argparse.Namespace) -> int:
     store = _raw_store(args)
     summary = t("cli.restore_summary", current=store.dir, backup=backup, created=info.created, files=info.files)
     if not args.yes:
-        print(summary, file=sys.stderr)
-        return refuse(t("cli.restore_confirm"))
+        return refuse(f"{one_line(summary)} {t('cli.restore_confirm')}", code="restore.confirm")
     try:
         kept = restore(store, backup)
     except StoreError as exc:
