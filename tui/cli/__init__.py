@@ -8,17 +8,22 @@ module here adds its subcommands. Output cut short by a closed pipe (``| head -1
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import pkgutil
-import sys
-from collections.abc import Sequence
+# First, before the heavier imports below: ctrl+c during start-up must not print a traceback (see startup.py).
+from .startup import guard_interrupts
 
-from campaign.i18n import set_language, t
+guard_interrupts()
 
-from . import common
-from .common import EXIT_USAGE, add_global_options
-from .scripts import accept_global_options_everywhere, quiet_on_broken_pipe
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+
+from campaign.i18n import set_language, t  # noqa: E402
+
+from . import common  # noqa: E402
+from .common import EXIT_USAGE, add_global_options  # noqa: E402
+from .scripts import accept_global_options_everywhere, quiet_on_broken_pipe  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:
