@@ -191,6 +191,18 @@ def normalize_name(name: str, *, code: str = "") -> str:
     return text
 
 
+def normalize_school(name: str) -> str:
+    """A school name as stored: NFKC, blanks trimmed and collapsed; control and format characters refused (naming
+    the character and where), at most :data:`MAX_NAME` characters."""
+    for position, ch in enumerate(name, start=1):
+        if unicodedata.category(ch) in REFUSED_CATEGORIES:
+            raise Refused("names.school_bad_char", char=describe_char(ch), position=position)
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+    if len(text) > MAX_NAME:
+        raise Refused("names.school_too_long", limit=MAX_NAME)
+    return text
+
+
 def check_pin_digits(pin: str) -> bool:
     """A PIN is 4 to 8 ASCII digits (``'²³⁴⁵'`` and full-width digits cannot be typed at the kiosk)."""
     return 4 <= len(pin) <= 8 and all("0" <= ch <= "9" for ch in pin)

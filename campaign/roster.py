@@ -9,7 +9,15 @@ from storage.records import Member, Role, School
 from .context import Campaign
 from .errors import Refused
 from .hashing import hash_pin
-from .names import MAX_NAME, check_pin_digits, keys_start_with, normalize_name, pinyin_keys, search_key
+from .names import (
+    MAX_NAME,
+    check_pin_digits,
+    keys_start_with,
+    normalize_name,
+    normalize_school,
+    pinyin_keys,
+    search_key,
+)
 
 __all__ = ["MAX_NAME"]
 MAX_CODE = 64
@@ -18,7 +26,7 @@ MAX_PIN = 8
 
 
 def add_school(c: Campaign, name: str) -> School:
-    name = name.strip()
+    name = normalize_school(name)
     if not name:
         raise Refused("roster.school_name_empty")
     with c.store.transaction():
@@ -64,7 +72,7 @@ def new_member(
     code: str, name: str, school: str, *, role: Role = Role.MEMBER, pin: str | None = None, active: bool = True
 ) -> Member:
     """A validated member record (not yet stored)."""
-    code, school = code.strip(), school.strip()
+    code, school = code.strip(), normalize_school(school)
     check_code(code)
     name = normalize_name(name, code=code)
     if pin is not None:
@@ -119,10 +127,10 @@ def edit_member(
         if name is not None and normalize_name(name, code=member.code) != member.name:
             updated = new_member(member.code, name, member.school)
             changes.update(name=updated.name, pinyin_full=updated.pinyin_full, pinyin_initials=updated.pinyin_initials)
-        if school is not None and school.strip() != member.school:
-            if not c.repos.schools.exists(school.strip()):
+        if school is not None and normalize_school(school) != member.school:
+            if not c.repos.schools.exists(normalize_school(school)):
                 raise Refused("roster.unknown_school", school=school)
-            changes["school"] = school.strip()
+            changes["school"] = normalize_school(school)
         if role is not None and role != member.role:
             changes["role"] = role
         if active is not None and active != member.active:

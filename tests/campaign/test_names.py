@@ -156,3 +156,14 @@ def test_members_stored_before_get_their_keys_recomputed_by_the_migration(roster
     members = list_members(reopened)
     assert [m.code for m in find_members(members, "zgy")] == ["Z001"]
     assert reopened.repos.members.get("T002").name == "李红"  # type: ignore[union-attr]
+
+
+def test_school_names_follow_the_rule_too(campaign: Campaign) -> None:
+    from campaign.roster import add_school
+
+    with pytest.raises(Refused) as err:
+        add_school(campaign, "第十八\x1b[2J中学")
+    assert err.value.key == "names.school_bad_char" and "U+001B" in err.value.message()
+    with pytest.raises(Refused):
+        add_school(campaign, "中" * 201)
+    assert add_school(campaign, "  第十八中学\u3000").name == "第十八中学"
