@@ -156,6 +156,11 @@ def test_members_stored_before_get_their_keys_recomputed_by_the_migration(roster
     members = list_members(reopened)
     assert [m.code for m in find_members(members, "zgy")] == ["Z001"]
     assert reopened.repos.members.get("T002").name == "李红"  # type: ignore[union-attr]
+    # The XLSX report (openpyxl refuses control characters) works on the migrated roster.
+    from campaign.reports import attendance_report, export_report
+
+    out = export_report(reopened, attendance_report(reopened, NOW.date(), NOW.date()), data_dir.parent / "r.xlsx")
+    assert out.stat().st_size > 0
 
 
 def test_school_names_follow_the_rule_too(campaign: Campaign) -> None:
