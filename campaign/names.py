@@ -273,7 +273,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
 
 def keys_start_with(keys: str, key: str) -> bool:
     """Whether one of the space-separated readings in ``keys`` starts with ``key``."""
-    return any(reading.startswith(key) for reading in keys.split(" "))
+    # A reading starts at the beginning or after a space, and holds no space itself: one substring search.
+    return keys.startswith(key) or f" {key}" in keys
 
 
 def search_key(text: str) -> str:
