@@ -147,3 +147,16 @@ def attempt_at(c: Campaign, session: StudySession | None, code: str, pin: str | 
     kind = OutcomeKind.LATE if result.late else OutcomeKind.ON_TIME
     message = t("signin.late", minutes=record.minutes_late) if result.late else t("signin.on_time")
     return Outcome(kind, message, result.member, result.session, record.at, record.minutes_late)
+
+
+def refusal_for_code(c: Campaign, code: str) -> Outcome:
+    """Why ``code`` (typed or scanned, not among the search results) cannot sign in: not on the roster, or inactive."""
+    from storage.errors import StoreError
+
+    try:
+        member_to_sign_in(c, code)
+    except Refused as exc:
+        return Outcome(OutcomeKind.REFUSED, exc.message())
+    except StoreError:
+        pass
+    return Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=code.strip()))

@@ -23,3 +23,24 @@ async def test_surnames_read_as_in_names_are_found(
             assert name in screen_text(app), typed
             app.go_home()
             await settle(pilot)
+
+
+async def test_a_deactivated_members_badge_says_they_are_inactive(
+    roster: Campaign, open_session: StudySession, make_app: MakeApp
+) -> None:
+    from campaign.roster import edit_member
+
+    edit_member(roster, "T003", active=False)
+    app = make_app(roster)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"T003", "enter")  # the badge scanner types the code and Enter
+        await settle(pilot)
+        text = screen_text(app)
+        assert "已停用" in text and "张伟" in text
+        assert "名单中没有编号" not in text
+        app.go_home()
+        await settle(pilot)
+        await pilot.press(*"T999", "enter")
+        await settle(pilot)
+        assert "名单中没有编号 T999" in screen_text(app)
