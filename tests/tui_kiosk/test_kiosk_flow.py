@@ -334,7 +334,7 @@ async def test_inactive_member_cannot_be_found(roster: Campaign, open_session: S
         await settle(pilot)
         await pilot.press(*"T003", "enter")
         await settle(pilot)
-        assert "名单中没有编号 T003" in screen_text(app)
+        assert "编号 T003（张伟）已停用" in screen_text(app)  # told they are inactive, not "no member"
 
 
 async def test_without_pins_picking_yourself_signs_you_in(
