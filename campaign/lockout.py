@@ -117,8 +117,13 @@ def active(c: Campaign) -> list[Lock]:
 
 
 def clear(c: Campaign, name: str) -> None:
-    """Forget ``name``'s tries (no audit: a right secret or a recorded sign-in does this)."""
-    succeeded(c, name)
+    """Forget ``name``'s tries inside the caller's transaction (no audit: a recorded sign-in does this)."""
+    if c.store.current() is None:
+        succeeded(c, name)
+        return
+    state = _state(c, name)
+    if state.failures or state.until:
+        c.repos.security.put(PREFIX + name, {"failures": 0, "until": None})
 
 
 def clear_by_secretary(c: Campaign, subjects: list[str] | None = None) -> list[str]:

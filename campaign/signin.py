@@ -38,13 +38,18 @@ def _lock_subject(c: Campaign, code: str, how: SignInMethod | None = None) -> st
     return lockout.subject("signin", place, code)
 
 
-def check_pin(c: Campaign, member: Member, pin: str | None, *, how: SignInMethod | None = None) -> None:
+def check_pin(
+    c: Campaign, member: Member, pin: str | None, *, how: SignInMethod | None = None, keep_count: bool = False
+) -> str | None:
     """Refuse a wrong or missing PIN (when the branch requires PINs); after five wrong tries in a row each next
-    try waits, longer each time. A try is counted before the PIN is checked (see :mod:`campaign.lockout`)."""
+    try waits, longer each time. A try is counted before the PIN is checked (see :mod:`campaign.lockout`).
+
+    A right PIN clears the count, unless ``keep_count``: then the caller clears it (in the transaction that records
+    the sign-in, saving a commit) and gets the subject to clear; otherwise None."""
     name = _lock_subject(c, member.code, how)
     lockout.check(c, name, "signin.locked")
     if not c.settings.require_pin:
-        return
+        return None
     if member.pin_hash is None:
         raise Refused("signin.no_pin_set", name=member.name)
     if pin is None or pin == "":
@@ -54,7 +59,10 @@ def check_pin(c: Campaign, member: Member, pin: str | None, *, how: SignInMethod
     left = lockout.begin_attempt(c, name, "signin.locked")
     if not verify_secret(pin, member.pin_hash):
         raise lockout.refusal_after_wrong(c, name, left, wrong="signin.wrong_pin", waiting="signin.locked")
+    if keep_count:
+        return name
     lockout.succeeded(c, name)
+    return None
 
 
 def sign_in(
@@ -71,8 +79,17 @@ def sign_in(
     the same member at once record it once.
     """
     member = member_to_sign_in(c, code)
-    session = get_session(c, session_id)
-    check_pin(c, member, pin, how=how)
+    get_session(c, session_id)  # an unknown session is refused before a PIN try is counted
+    counted = check_pin(c, member, pin, how=how, keep_count=True)
+    try:
+        return _record(c, session_id, member, how, counted)
+    except Refused:
+        if counted is not None:  # the PIN was right: its try does not count, whatever else refused the sign-in
+            lockout.succeeded(c, counted)
+        raise
+
+
+def _record(c: Campaign, session_id: int, member: Member, how: SignInMethod, counted: str | None) -> SignInResult:
     with c.store.transaction():
         session = get_session(c, session_id)
         now = c.now()
@@ -98,4 +115,6 @@ def sign_in(
             minutes_late=minutes_late,
         )
         c.repos.attendance.put(record)
+        if counted is not None:
+            lockout.clear(c, counted)  # in the same commit as the sign-in
     return SignInResult(member, session, record)
