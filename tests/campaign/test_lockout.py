@@ -128,3 +128,13 @@ def test_forty_processes_at_once_get_five_checks_not_more(roster: Campaign, tmp_
     assert failures == 5  # lockout.FREE_TRIES
     wrong = [err for _, err in results if "PIN 不正确" in err]
     assert len(wrong) == 4
+
+
+def test_right_pins_never_add_up_to_a_wait(roster: Campaign) -> None:
+    session = create_session(roster, "学习会", NOW.replace(hour=7, minute=45), NOW.replace(hour=9))
+    sign_in(roster, session.id, "T001", "1234")
+    for _ in range(8):  # a badge re-scanned again and again, with the right PIN: "already", never a wait
+        with pytest.raises(Refused) as err:
+            sign_in(roster, session.id, "T001", "1234")
+        assert err.value.key == "signin.already"
+    assert lockout.active(roster) == []
