@@ -25,7 +25,7 @@ from storage.records import (
 from . import passphrase
 from .context import Campaign
 from .hashing import hash_pin
-from .names import pinyin_keys
+from .names import normalize_name, pinyin_keys
 from .pledge_demo import demo_pledges
 
 DEMO_PASSPHRASE = "chuangyou-demo"
@@ -121,7 +121,7 @@ def _members(rng: random.Random) -> list[Member]:
     out: list[Member] = []
     seen: set[str] = set()
     while len(out) < 60:
-        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        name = normalize_name(rng.choice(SURNAMES) + rng.choice(GIVEN))
         if name in seen:
             continue
         seen.add(name)

@@ -9,14 +9,24 @@ from storage.records import Member, Role, School
 from .context import Campaign
 from .errors import Refused
 from .hashing import hash_pin
-from .names import pinyin_keys, search_key
+from .names import (
+    MAX_NAME,
+    check_pin_digits,
+    keys_start_with,
+    normalize_name,
+    normalize_school,
+    pinyin_keys,
+    search_key,
+)
 
-MAX_NAME = 200
+__all__ = ["MAX_NAME"]
 MAX_CODE = 64
+#: PINs are 4 to 8 ASCII digits.
+MAX_PIN = 8
 
 
 def add_school(c: Campaign, name: str) -> School:
-    name = name.strip()
+    name = normalize_school(name)
     if not name:
         raise Refused("roster.school_name_empty")
     with c.store.transaction():
@@ -38,8 +48,18 @@ def active_member(c: Campaign, code: str) -> Member | None:
     return member if member is not None and member.active else None
 
 
+def member_to_sign_in(c: Campaign, code: str) -> Member:
+    """The active member with ``code``; refused as unknown, or as inactive (not "no such member") when deactivated."""
+    member = c.repos.members.get(code.strip())
+    if member is None:
+        raise Refused("signin.not_on_roster", code=code.strip())
+    if not member.active:
+        raise Refused("names.inactive", code=member.code, name=member.name)
+    return member
+
+
 def check_pin(pin: str) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 8):
+    if not check_pin_digits(pin):
         raise Refused("roster.pin_format")
 
 
@@ -52,12 +72,9 @@ def new_member(
     code: str, name: str, school: str, *, role: Role = Role.MEMBER, pin: str | None = None, active: bool = True
 ) -> Member:
     """A validated member record (not yet stored)."""
-    code, name, school = code.strip(), name.strip(), school.strip()
+    code, school = code.strip(), normalize_school(school)
     check_code(code)
-    if not name:
-        raise Refused("roster.name_empty", code=code)
-    if len(name) > MAX_NAME:
-        raise Refused("roster.name_too_long", code=code, limit=MAX_NAME)
+    name = normalize_name(name, code=code)
     if pin is not None:
         check_pin(pin)
     full, initials = pinyin_keys(name)
@@ -107,13 +124,13 @@ def edit_member(
     with c.store.transaction():
         member = get_member(c, code)
         changes: dict[str, object] = {}
-        if name is not None and name.strip() != member.name:
+        if name is not None and normalize_name(name, code=member.code) != member.name:
             updated = new_member(member.code, name, member.school)
             changes.update(name=updated.name, pinyin_full=updated.pinyin_full, pinyin_initials=updated.pinyin_initials)
-        if school is not None and school.strip() != member.school:
-            if not c.repos.schools.exists(school.strip()):
+        if school is not None and normalize_school(school) != member.school:
+            if not c.repos.schools.exists(normalize_school(school)):
                 raise Refused("roster.unknown_school", school=school)
-            changes["school"] = school.strip()
+            changes["school"] = normalize_school(school)
         if role is not None and role != member.role:
             changes["role"] = role
         if active is not None and active != member.active:
@@ -156,9 +173,9 @@ def find_members(members: list[Member], typed: str, *, limit: int = 20) -> list[
         code = m.code.lower()
         if code == key:
             rank = 0
-        elif m.pinyin_initials.startswith(key):
+        elif keys_start_with(m.pinyin_initials, key):
             rank = 1
-        elif m.pinyin_full.startswith(key):
+        elif keys_start_with(m.pinyin_full, key):
             rank = 2
         elif key in m.name.lower():
             rank = 3

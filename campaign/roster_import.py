@@ -222,8 +222,6 @@ def check_rows(
             first_row[code] = n
         if not name:
             row_problems.append(Problem(n, "import.missing_name"))
-        elif not name.isprintable():
-            row_problems.append(Problem(n, "import.name_control", {"code": code}))
         if not school:
             row_problems.append(Problem(n, "import.missing_school"))
         elif school not in schools:

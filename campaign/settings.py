@@ -22,6 +22,8 @@ _NON_NEGATIVE = {
 }
 _POSITIVE = {"idle_timeout_s", "backup_keep", "web_port", "pledge_link_minutes"}
 _POINTS_SETTINGS = {"term_spring_start", "term_autumn_start", "points_ranking"}
+#: The largest whole number a setting takes.
+MAX_INT = 65535
 
 
 def setting_names() -> list[str]:
@@ -56,8 +58,11 @@ def _parse(name: str, raw: str, current: object) -> object:
             value = int(raw)
         except ValueError:
             raise Refused("settings.bad_number", name=name, value=raw) from None
-        if (name in _POSITIVE and value <= 0) or (name in _NON_NEGATIVE and value < 0) or value > 65535:
-            raise Refused("settings.out_of_range", name=name, value=raw)
+        low = 1 if name in _POSITIVE else 0 if name in _NON_NEGATIVE else None
+        if (low is not None and value < low) or value > MAX_INT:
+            if low is None:
+                raise Refused("limits.out_of_range_max", name=name, value=raw, high=MAX_INT)
+            raise Refused("limits.out_of_range", name=name, value=raw, low=low, high=MAX_INT)
         return value
     if isinstance(current, float):
         try:
@@ -65,7 +70,7 @@ def _parse(name: str, raw: str, current: object) -> object:
         except (ValueError, SyntaxError):
             raise Refused("settings.bad_number", name=name, value=raw) from None
         if not 0 < value_f <= 1:
-            raise Refused("settings.out_of_range", name=name, value=raw)
+            raise Refused("limits.out_of_share", name=name, value=raw)
         return value_f
     return raw
 

@@ -614,6 +614,10 @@ class Security:
                 return dict(d)
         return None
 
+    def with_prefix(self, prefix: str) -> list[dict[str, Any]]:
+        """Every entry whose key starts with ``prefix`` (e.g. the attempt counters)."""
+        return [dict(d) for d in _docs(self.store, "security", "security").values() if d["key"].startswith(prefix)]
+
     def put(self, key: str, value: dict[str, Any]) -> None:
         _table(self.store, "security", "security").upsert({**value, "key": key}, where("key") == key)
 

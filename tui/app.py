@@ -310,6 +310,9 @@ def run_app(c: Campaign, mode: str, *, lang: str | None = None) -> int:
         raise ValueError(f"unknown mode {mode!r}")
     settings = c.settings
     choose_language(lang, settings)
+    from tui.paste_guard import install
+
+    install()  # a paste start without its end must not freeze the keys
     app = ChuangyouApp(c, mode, settings=settings)
     app.run()
     if app.recovery_command:

@@ -14,7 +14,7 @@ from campaign import signin
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
-from campaign.roster import active_member, list_members
+from campaign.roster import list_members, member_to_sign_in
 from campaign.study_sessions import (
     SessionState,
     Window,
@@ -119,7 +119,7 @@ def before_pin(c: Campaign, member: Member, *, how: SignInMethod = SignInMethod.
     if not c.settings.require_pin:
         return PinStep(session, attempt_at(c, session, member.code, None, how=how))
     try:
-        signin.check_pin(c, member, None)
+        signin.check_pin(c, member, None, how=how)
     except Refused as exc:
         if exc.key == "signin.pin_required":
             return PinStep(session, None)
@@ -135,9 +135,10 @@ def attempt(c: Campaign, code: str, pin: str | None, *, how: SignInMethod) -> Ou
 def attempt_at(c: Campaign, session: StudySession | None, code: str, pin: str | None, *, how: SignInMethod) -> Outcome:
     """Sign ``code`` in at ``session`` (as found by :func:`before_pin`); ``sign_in`` re-checks its window inside
     its own transaction, so a session that closed since is refused all the same."""
-    member = active_member(c, code)
-    if member is None:
-        return Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=code.strip()))
+    try:
+        member = member_to_sign_in(c, code)
+    except Refused as exc:
+        return Outcome(OutcomeKind.REFUSED, exc.message())
     if session is None:
         return Outcome(OutcomeKind.REFUSED, t("signin.no_session"), member)
     try:
@@ -148,3 +149,16 @@ def attempt_at(c: Campaign, session: StudySession | None, code: str, pin: str | 
     kind = OutcomeKind.LATE if result.late else OutcomeKind.ON_TIME
     message = t("signin.late", minutes=record.minutes_late) if result.late else t("signin.on_time")
     return Outcome(kind, message, result.member, result.session, record.at, record.minutes_late)
+
+
+def refusal_for_code(c: Campaign, code: str) -> Outcome:
+    """Why ``code`` (typed or scanned, not among the search results) cannot sign in: not on the roster, or inactive."""
+    from storage.errors import StoreError
+
+    try:
+        member_to_sign_in(c, code)
+    except Refused as exc:
+        return Outcome(OutcomeKind.REFUSED, exc.message())
+    except StoreError:
+        pass
+    return Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=code.strip()))

@@ -24,8 +24,8 @@ def test_change_is_validated_and_seen_by_another_process(campaign: Campaign) -> 
     [
         ("no_such", "1", "settings.unknown"),
         ("late_after_min", "ten", "settings.bad_number"),
-        ("idle_timeout_s", "0", "settings.out_of_range"),
-        ("satisfaction_target", "150%", "settings.out_of_range"),
+        ("idle_timeout_s", "0", "limits.out_of_range"),
+        ("satisfaction_target", "150%", "limits.out_of_share"),
         ("require_pin", "maybe", "settings.bad_bool"),
         ("timezone", "Mars/Olympus", "settings.bad_timezone"),
         ("language", "fr", "settings.bad_language"),

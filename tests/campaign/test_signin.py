@@ -67,7 +67,7 @@ def test_unknown_and_inactive_members_refused(roster: Campaign) -> None:
     assert roster.repos.attendance.for_session(s.id) == []
 
 
-def test_five_wrong_pins_lock_for_five_minutes(roster: Campaign, clock: FixedClock) -> None:
+def test_after_five_wrong_pins_each_try_waits_longer(roster: Campaign, clock: FixedClock) -> None:
     s = _session(roster)
     keys = []
     for _ in range(5):
@@ -75,12 +75,16 @@ def test_five_wrong_pins_lock_for_five_minutes(roster: Campaign, clock: FixedClo
             sign_in(roster, s.id, "T001", "9999")
         keys.append(err.value.key)
     assert keys == ["signin.wrong_pin"] * 4 + ["signin.locked"]
-    with pytest.raises(Refused) as err:  # even the right PIN is refused while locked
+    with pytest.raises(Refused) as err:  # even the right PIN is refused while it must wait
         sign_in(roster, s.id, "T001", "1234")
     assert err.value.key == "signin.locked"
-    assert "07:55" in err.value.message()
-    sign_in(roster, s.id, "T002", "1234")  # the lock is per member
-    clock.advance(minutes=5, seconds=1)
+    assert "07:50:30" in err.value.message()
+    sign_in(roster, s.id, "T002", "1234")  # the count is per member
+    clock.advance(seconds=31)
+    with pytest.raises(Refused) as err:  # a sixth wrong try: the next wait is twice as long
+        sign_in(roster, s.id, "T001", "9999")
+    assert err.value.key == "signin.locked" and "07:51:31" in err.value.message()
+    clock.advance(seconds=61)
     assert sign_in(roster, s.id, "T001", "1234").attendance.status is AttendanceStatus.ON_TIME
 
 

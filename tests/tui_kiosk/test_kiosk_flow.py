@@ -159,7 +159,7 @@ async def test_five_wrong_pins_lock_that_member_only(
         await settle(pilot)
         assert result_shown(app)
         text = screen_text(app)
-        assert "签到已锁定" in text and "锁定至 07:55" in text and "请联系支部书记" in text
+        assert "签到已锁定" in text and "07:50:30 之后可再试" in text and "请联系支部书记" in text
 
         # Coming back with the right PIN: still locked, and said before any PIN is asked.
         app.go_home()
@@ -248,6 +248,14 @@ async def test_markup_in_names_is_shown_literally_and_clicks_do_nothing(
     roster: Campaign, open_session: StudySession, make_app: MakeApp
 ) -> None:
     for code, name in MARKUP_NAMES.items():
+        if "\x1b" in name:  # refused by the name rule today; a store from before it may still hold one
+            from dataclasses import replace
+
+            from campaign.roster import new_member
+
+            with roster.store.transaction():
+                roster.repos.members.add(replace(new_member(code, "清屏", "实验小学", pin="1234"), name=name))
+            continue
         add_member(roster, code, name, "实验小学", pin="1234")
     app = make_app(roster)
     async with app.run_test(size=SIZE) as pilot:
@@ -326,7 +334,7 @@ async def test_inactive_member_cannot_be_found(roster: Campaign, open_session: S
         await settle(pilot)
         await pilot.press(*"T003", "enter")
         await settle(pilot)
-        assert "名单中没有编号 T003" in screen_text(app)
+        assert "编号 T003（张伟）已停用" in screen_text(app)  # told they are inactive, not "no member"
 
 
 async def test_without_pins_picking_yourself_signs_you_in(

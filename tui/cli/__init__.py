@@ -1,23 +1,31 @@
 """The ``chuangyou`` command: for people and for scripts.
 
 Exit status: 0 success; 1 a refused action (one line on stderr, in the user's language); 2 bad usage.
-``--json`` prints exactly one JSON document on stdout. Each ``cmd_*.py`` module here adds its subcommands.
+``--json`` prints exactly one JSON document on stdout, on a refusal too (``{"error": {"code", "message"}}``).
+The global options (``--data-dir``, ``--lang``, ``--json``) go before or after the subcommand. Each ``cmd_*.py``
+module here adds its subcommands. Output cut short by a closed pipe (``| head -1``) ends quietly.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import pkgutil
-import sys
-from collections.abc import Sequence
-from pathlib import Path
+# First, before the heavier imports below: ctrl+c during start-up must not print a traceback (see startup.py).
+from .startup import guard_interrupts
 
-from campaign.i18n import set_language, t
-from storage.errors import StoreError
-from storage.perms import restrict_umask
+guard_interrupts()
 
-from .common import (
+import argparse  # noqa: E402
+import importlib  # noqa: E402
+import pkgutil  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from campaign.i18n import set_language, t  # noqa: E402
+from storage.errors import StoreError  # noqa: E402
+from storage.perms import restrict_umask  # noqa: E402
+
+from . import common  # noqa: E402
+from .common import (  # noqa: E402
     EXIT_USAGE,
     add_global_options,
     data_root_of,
@@ -26,6 +34,7 @@ from .common import (
     resolved_data_dir,
     store_error_message,
 )
+from .scripts import accept_global_options_everywhere, quiet_on_broken_pipe  # noqa: E402
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
+    accept_global_options_everywhere(parser)
     return parser
 
 
@@ -53,6 +63,10 @@ def version() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     # Whatever the caller's umask, nothing this process creates is readable by other accounts (storage/perms.py).
     restrict_umask()
+    return quiet_on_broken_pipe(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # The language is needed before the parser exists: its help texts come from the catalog.
     early = argparse.ArgumentParser(add_help=False)
@@ -60,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(early.parse_known_args(args_list)[0].lang)
     parser = build_parser()
     args = parser.parse_args(args_list)
+    common.json_output = bool(getattr(args, "json", False))
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is not None:

@@ -12,6 +12,7 @@ from campaign.i18n import t
 from storage.records import Role
 
 from .common import add_json, emit, with_campaign
+from .scripts import read_secret
 from .secretary import register_member_admin
 
 
@@ -31,15 +32,15 @@ def register(sub: Any) -> None:
     p.add_argument("name", metavar="NAME")
     p.add_argument("--school", required=True, metavar="SCHOOL")
     p.add_argument("--role", choices=[r.value for r in Role], default=Role.MEMBER.value)
-    p.add_argument("--pin", metavar="PIN", default=None)
+    p.add_argument("--pin", metavar="PIN", default=None, help=t("scripts.opt_pin_add"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_member_add))
     p = member.add_parser("list", help=t("cli.member_list"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_member_list))
-    p = member.add_parser("set-pin", help=t("cli.member_set_pin"))
+    p = member.add_parser("set-pin", help=t("cli.member_set_pin"), description=t("scripts.set_pin_description"))
     p.add_argument("code", metavar="CODE")
-    p.add_argument("pin", metavar="PIN")
+    add_json(p)
     p.set_defaults(handler=with_campaign(_member_set_pin))
     p = member.add_parser("badges", help=t("printing.cli_badges"))
     p.add_argument("--codes", nargs="+", metavar="CODE", default=None, help=t("printing.cli_codes"))
@@ -69,7 +70,8 @@ def member_json(m: Any) -> dict[str, Any]:
 
 
 def _member_add(c: Campaign, args: argparse.Namespace) -> int:
-    m = roster.add_member(c, args.code, args.name, args.school, role=Role(args.role), pin=args.pin)
+    pin = read_secret("scripts.pin_prompt", confirm_key="scripts.pin_again") if args.pin == "-" else args.pin
+    m = roster.add_member(c, args.code, args.name, args.school, role=Role(args.role), pin=pin)
     return emit(args, member_json(m), t("cli.member_added", code=m.code, name=m.name))
 
 
@@ -80,8 +82,9 @@ def _member_list(c: Campaign, args: argparse.Namespace) -> int:
 
 
 def _member_set_pin(c: Campaign, args: argparse.Namespace) -> int:
-    roster.set_pin(c, args.code, args.pin)
-    return emit(args, {"code": args.code}, t("cli.pin_set", code=args.code))
+    member = roster.get_member(c, args.code)  # an unknown code is refused before the PIN is asked
+    roster.set_pin(c, member.code, read_secret("scripts.pin_prompt", confirm_key="scripts.pin_again"))
+    return emit(args, {"code": member.code, "pin_set": True}, t("cli.pin_set", code=member.code))
 
 
 def _member_badges(c: Campaign, args: argparse.Namespace) -> int:

@@ -7,11 +7,13 @@ from typing import Any
 
 from campaign import study_sessions as ss
 from campaign.context import Campaign
+from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.signin import sign_in
 from storage.records import SignInMethod, StudySession
 
 from .common import add_json, emit, with_campaign
+from .scripts import read_secret
 from .secretary import register_session_admin
 
 
@@ -39,10 +41,15 @@ def register(sub: Any) -> None:
     add_json(p)
     p.set_defaults(handler=with_campaign(_show))
 
-    p = sub.add_parser("signin", help=t("cli.signin"))
+    p = sub.add_parser(
+        "signin",
+        help=t("cli.signin"),
+        description=t("scripts.signin_description"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--session", type=int, required=True, metavar="ID")
     p.add_argument("--member", required=True, metavar="CODE")
-    p.add_argument("--pin", default=None, metavar="PIN")
+    p.add_argument("--pin", default=None, metavar="PIN", help=t("scripts.opt_pin_signin"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_signin))
 
@@ -110,7 +117,13 @@ def _show(c: Campaign, args: argparse.Namespace) -> int:
 
 
 def _signin(c: Campaign, args: argparse.Namespace) -> int:
-    result = sign_in(c, args.session, args.member, args.pin, how=SignInMethod.SCRIPT)
+    pin = read_secret("scripts.pin_prompt") if args.pin == "-" else args.pin
+    try:
+        result = sign_in(c, args.session, args.member, pin, how=SignInMethod.SCRIPT)
+    except Refused as exc:
+        if exc.key != "signin.already":
+            raise
+        return _already(c, args, exc)
     a = result.attendance
     doc = {
         "member": a.member,
@@ -119,6 +132,25 @@ def _signin(c: Campaign, args: argparse.Namespace) -> int:
         "status": str(a.status),
         "at": a.at.astimezone(c.tz).isoformat(),
         "minutes_late": a.minutes_late,
+        "already": False,
     }
     human = t("signin.late", minutes=a.minutes_late) if result.late else t("signin.on_time")
     return emit(args, doc, f"{result.member.name}: {human}")
+
+
+def _already(c: Campaign, args: argparse.Namespace, exc: Refused) -> int:
+    """A re-scan of someone already signed in: not a failure (exit 0, ``"already": true``), see README."""
+    member = c.repos.members.get(args.member.strip())
+    record = c.repos.attendance.get(args.session, member.code) if member else None
+    if member is None or record is None:
+        raise exc
+    doc = {
+        "member": record.member,
+        "name": member.name,
+        "session": record.session_id,
+        "status": str(record.status),
+        "at": record.at.astimezone(c.tz).isoformat(),
+        "minutes_late": record.minutes_late,
+        "already": True,
+    }
+    return emit(args, doc, exc.message())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from .common import (
     add_json,
     emit,
     log_failure_in,
+    one_line,
     os_error_message,
     reader_gone,
     refuse,
@@ -74,6 +74,8 @@ def _raw_store(args: argparse.Namespace) -> Store:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if not resolved_data_dir(args).is_dir():  # checking must never create an empty store where none was
+        return refuse(t("scripts.check_no_dir", path=resolved_data_dir(args)), code="check.no_such_directory")
     try:
         store = _raw_store(args)
         with store.locked():
@@ -140,8 +142,7 @@ def _restore(args: argparse.Namespace) -> int:
     store = _raw_store(args)
     summary = t("cli.restore_summary", current=store.dir, backup=backup, created=info.created, files=info.files)
     if not args.yes:
-        print(summary, file=sys.stderr)
-        return refuse(t("cli.restore_confirm"))
+        return refuse(f"{one_line(summary)} {t('cli.restore_confirm')}", code="restore.confirm")
     try:
         kept = audit_log.restore_backup(audit_log.maintenance_campaign(store, cli_actor()), backup)
     except StoreError as exc:

@@ -156,9 +156,34 @@ def data_root_of(path: Path) -> Path:
     return path.parent
 
 
-def refuse(message: str) -> int:
-    print(message, file=sys.stderr)
+#: Set by ``main`` once the command line is parsed: a refusal then also prints its JSON document on stdout.
+json_output = False
+
+
+def one_line(message: str) -> str:
+    """A refusal is one line on stderr, whatever the message holds (a multi-line store error, problems)."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def refuse(message: str, *, code: str = "refused") -> int:
+    """Exit status 1 with one line on stderr; with ``--json`` also ``{"error": {"code", "message"}}`` on stdout."""
+    line = one_line(message)
+    if json_output:
+        print(json.dumps({"error": {"code": code, "message": line}}, ensure_ascii=False))
+    print(line, file=sys.stderr)
     return EXIT_REFUSED
+
+
+def store_error_code(exc: StoreError) -> str:
+    """``store.busy``, ``store.corrupt``, ...: the JSON error code of a storage failure."""
+    codes = {
+        StoreCorrupt: "store.corrupt",
+        StoreWriteFailed: "store.write_failed",
+        StoreBusy: "store.busy",
+        SchemaTooNew: "store.schema_too_new",
+        UnsafeFilesystem: "store.unsafe_fs",
+    }
+    return next((code for kind, code in codes.items() if isinstance(exc, kind)), "store.error")
 
 
 def resolved_data_dir(args: argparse.Namespace) -> Path:
@@ -174,15 +199,15 @@ def with_campaign(handler: Handler) -> Callable[[argparse.Namespace], int]:
             c = open_campaign(root)
             return handler(c, args)
         except Refused as exc:
-            return refuse(exc.message())
+            return refuse(exc.message(), code=exc.key)
         except StoreError as exc:
             log_failure_in(root, getattr(args, "command", None) or "cli", exc)
-            return refuse(store_error_message(exc))
+            return refuse(store_error_message(exc), code=store_error_code(exc))
         except BrokenPipeError:
             return reader_gone()
         except OSError as exc:  # a full disk, a permission problem: one line, never a traceback
             log_failure_in(root, getattr(args, "command", None) or "cli", exc)
-            return refuse(os_error_message(exc, root))
+            return refuse(os_error_message(exc, root), code="os_error")
 
     return run
 

@@ -15,7 +15,7 @@ from campaign.i18n import t
 from campaign.roster_import import ImportPreview, ImportRefused, apply_import, preview_import, problem_lines
 from storage.records import Attendance, Role
 
-from .common import EXIT_REFUSED, add_json, emit, with_campaign
+from .common import EXIT_REFUSED, add_json, emit, one_line, with_campaign
 
 
 def register_member_admin(member: Any) -> None:
@@ -76,8 +76,9 @@ def preview_json(preview: ImportPreview, *, applied: bool) -> dict[str, Any]:
 def _refused_import(args: argparse.Namespace, preview: ImportPreview) -> int:
     summary = t("import.preview_bad", file=preview.file, encoding=preview.encoding or "?", count=len(preview.problems))
     if getattr(args, "json", False):
-        emit(args, preview_json(preview, applied=False), "")
-    print("\n".join([summary, *problem_lines(preview.problems)]), file=sys.stderr)
+        error = {"code": "import.refused", "message": summary}
+        emit(args, {"error": error, **preview_json(preview, applied=False)}, "")
+    print(one_line("; ".join([summary, *problem_lines(preview.problems)])), file=sys.stderr)
     return EXIT_REFUSED
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 from campaign.i18n import t
 from campaign.roster import find_members
 from storage.records import Member, SignInMethod
-from tui.kiosk import Outcome, OutcomeKind
+from tui.kiosk import refusal_for_code
 from tui.text import literal, message, one_line
 from tui.widgets.member_list import MemberList
 
@@ -159,9 +159,15 @@ class KioskFind(Screen[None]):
         elif (member := self.query_one(MemberList).chosen) is not None:
             self.choose(member, SignInMethod.KIOSK)
         else:
-            from tui.screens.kiosk_result import KioskResult
+            self.refuse_code(text)
 
-            self.app.push_screen(KioskResult(Outcome(OutcomeKind.REFUSED, t("signin.not_on_roster", code=text))))
+    @work(thread=True, group="refuse-code")
+    def refuse_code(self, text: str) -> None:
+        """A code not among the results: say why (not on the roster, or inactive), from the store."""
+        from tui.screens.kiosk_result import KioskResult
+
+        outcome = refusal_for_code(self.kiosk.campaign, text)
+        self.app.call_from_thread(self.app.push_screen, KioskResult(outcome))
 
     @on(MemberList.Chosen, "#results")
     def clicked(self, event: MemberList.Chosen) -> None:

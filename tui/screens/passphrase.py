@@ -23,6 +23,7 @@ from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
 from storage.errors import StoreError
+from tui import limits
 from tui.fault import record
 from tui.text import literal, message
 
@@ -55,7 +56,12 @@ class PassphraseScreen(ModalScreen[bool]):
             yield Static(literal(self.heading or t("app.passphrase_title")), id="passphrase-title")
             if self.reason:
                 yield Static(literal(self.reason), id="passphrase-reason")
-            yield Input(placeholder=t("app.passphrase_placeholder"), password=True, id="passphrase-input")
+            yield Input(
+                placeholder=t("app.passphrase_placeholder"),
+                password=True,
+                id="passphrase-input",
+                max_length=limits.PASSPHRASE,
+            )
             yield Static(id="passphrase-message")
             yield Static(message("app.passphrase_hint"), id="passphrase-hint")
 

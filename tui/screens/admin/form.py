@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from campaign.i18n import t
+from tui import limits
 from tui.text import literal
 
 from .calls import Failed, attempt
@@ -36,6 +37,8 @@ class Field:
     password: bool = False
     placeholder: str = ""
     options: tuple[tuple[str, str], ...] | None = None
+    #: The most characters the field takes (every input is capped: see tui/limits.py).
+    max_length: int = limits.TEXT
 
 
 class FormScreen(ModalScreen[T | None], Generic[T]):
@@ -67,7 +70,13 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
                             id=f"field-{f.name}",
                         )
                     else:
-                        yield Input(f.value, placeholder=f.placeholder, password=f.password, id=f"field-{f.name}")
+                        yield Input(
+                            f.value,
+                            placeholder=f.placeholder,
+                            password=f.password,
+                            id=f"field-{f.name}",
+                            max_length=f.max_length,
+                        )
             yield Static("", id="form-problem")
             with Horizontal(id="form-buttons"):
                 yield Button(literal(self.submit_label), variant="primary", id="form-submit")

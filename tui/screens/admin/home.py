@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Footer, Static
 
-from campaign import audit_log, passphrase
+from campaign import audit_log, lockout, passphrase
 from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.errors import Refused
@@ -45,6 +45,7 @@ class AdminHome(AdminScreen):
         Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
         Binding("a", "open('audit')", "admin.menu_audit", id="admin.audit"),
+        Binding("u", "clear_waits", "lockout.admin_clear", id="admin.clear_waits"),
     ]
 
     def __init__(self, campaign: Campaign, *, unlocked: bool = False) -> None:
@@ -64,7 +65,7 @@ class AdminHome(AdminScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing but the passphrase dialogs is reachable before the secretary has logged in.
-        if action == "open":
+        if action in ("open", "clear_waits"):
             return self.unlocked
         return True
 
@@ -146,3 +147,15 @@ class AdminHome(AdminScreen):
             from .audit import AuditScreen
 
             self.app.push_screen(AuditScreen(c))
+
+    async def action_clear_waits(self) -> None:
+        """Clear every wait after wrong PINs or passphrases (audited by the campaign layer)."""
+        if not self.unlocked:
+            return
+        c = self.campaign
+        try:
+            cleared = await in_thread(self, lambda: lockout.clear_by_secretary(c))
+        except Refused as exc:
+            self.notify(exc.message(), severity="warning", markup=False)
+            return
+        self.notify(t("lockout.admin_cleared", count=len(cleared)), markup=False)

@@ -19,6 +19,7 @@ from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.roster_import import ImportPreview, ImportRefused
 from storage.errors import StoreError
+from tui import limits
 from tui.text import cell, literal
 
 from .base import AdminScreen
@@ -41,7 +42,7 @@ class ImportScreen(AdminScreen):
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin.menu_import"), "bold"), classes="screen-title")
         yield Static(literal(t("admin.import_help")), id="import-help")
-        yield Input(placeholder=t("admin.import_path"), id="import-path")
+        yield Input(placeholder=t("admin.import_path"), id="import-path", max_length=limits.PATH)
         with Horizontal(id="import-buttons"):
             yield Button(literal(t("admin.import_preview")), id="import-preview")
             yield Button(literal(t("admin.import_apply")), id="import-apply", variant="primary", disabled=True)

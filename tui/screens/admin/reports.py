@@ -16,6 +16,7 @@ from campaign import reports
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
+from tui import limits
 from tui.text import cell, literal
 
 from .base import AdminScreen
@@ -56,11 +57,11 @@ class ReportsScreen(AdminScreen):
         first = today - timedelta(days=30)
         yield Static(literal(t("admin.menu_reports"), "bold"), classes="screen-title")
         with Horizontal(id="report-range"):
-            yield Input(first.isoformat(), placeholder="YYYY-MM-DD", id="report-from")
-            yield Input(today.isoformat(), placeholder="YYYY-MM-DD", id="report-to")
+            yield Input(first.isoformat(), placeholder="YYYY-MM-DD", id="report-from", max_length=limits.DATE)
+            yield Input(today.isoformat(), placeholder="YYYY-MM-DD", id="report-to", max_length=limits.DATE)
             yield Button(literal(t("admin.report_show")), id="report-show")
         with Horizontal(id="report-export"):
-            yield Input(f"attendance-{first}-{today}.xlsx", id="report-out")
+            yield Input(f"attendance-{first}-{today}.xlsx", id="report-out", max_length=limits.PATH)
             yield Button(literal(t("admin.report_export")), id="report-write", variant="primary")
         yield Static("", id="report-summary")
         yield Static(literal(t("reports.sheet_sessions"), "bold"))

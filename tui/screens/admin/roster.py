@@ -14,8 +14,9 @@ from campaign import roster
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
-from campaign.names import search_key
+from campaign.names import keys_start_with, search_key
 from storage.records import Member, Role, School
+from tui import limits
 from tui.text import cell, literal
 
 from .base import AdminScreen
@@ -67,8 +68,8 @@ def matches(m: Member, key: str) -> bool:
         not key
         or key in m.code.lower()
         or key in m.name.lower()
-        or m.pinyin_initials.startswith(key)
-        or m.pinyin_full.startswith(key)
+        or keys_start_with(m.pinyin_initials, key)
+        or keys_start_with(m.pinyin_full, key)
     )
 
 
@@ -96,7 +97,7 @@ class RosterScreen(AdminScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin.menu_roster"), "bold"), classes="screen-title")
-        yield Input(placeholder=t("admin.filter"), id="roster-filter")
+        yield Input(placeholder=t("admin.filter"), id="roster-filter", max_length=limits.SEARCH)
         table: DataTable[object] = DataTable(id="roster-table", cursor_type="row", zebra_stripes=True)
         for key in ("col_code", "col_name", "col_school", "col_role", "col_active", "col_pin"):
             table.add_column(cell(t(f"admin.{key}")), key=key)
