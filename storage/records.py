@@ -51,6 +51,8 @@ class PledgeState(StrEnum):
     FULFILLED = "fulfilled"
     EVALUATED = "evaluated"
     WITHDRAWN = "withdrawn"
+    #: 未兑现: could not be kept for an objective reason; closed by the secretary with a public reason.
+    UNKEPT = "unkept"
 
 
 class PledgeGrade(StrEnum):
@@ -94,7 +96,19 @@ class Record:
         return cls(**kwargs)
 
 
-_DATETIME_FIELDS = {"start", "end", "at", "issued_at", "used_at", "created", "closed_at", "updated"}
+_DATETIME_FIELDS = {
+    "start",
+    "end",
+    "at",
+    "issued_at",
+    "used_at",
+    "created",
+    "closed_at",
+    "updated",
+    "opened_at",
+    "published_at",
+    "expires_at",
+}
 _DATE_FIELDS = {"due", "expires", "day"}
 
 
@@ -159,10 +173,19 @@ class Attendance(Record):
 
 @dataclass(frozen=True)
 class PledgeEvent(Record):
+    """One step in a pledge's history: who (a member code, or the secretary's actor name), when, the state after
+    it, the comment or note, and for steps that change fields, what changed (``{field: [old, new]}``)."""
+
     at: datetime
     by: str
     state: PledgeState
     note: str = ""
+    #: The step (campaign.pledge_rules.Action): "create", "submit", "publish", "return", "progress", ...
+    action: str = ""
+    from_state: PledgeState | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+    #: The program it came through ("kiosk", "web", "secretary", "cli:<user>").
+    via: str = ""
 
 
 @dataclass(frozen=True)
@@ -179,7 +202,52 @@ class Pledge(Record):
     evidence: str = ""
     grade: PledgeGrade | None = None
     grade_comment: str = ""
-    history: tuple[dict[str, str], ...] = ()
+    history: tuple[dict[str, Any], ...] = ()
+    #: 自评: the member's own assessment of a fulfilled pledge (optional).
+    self_grade: PledgeGrade | None = None
+    self_comment: str = ""
+    #: The public reason of a withdrawn or unkept (未兑现) pledge.
+    reason: str = ""
+    #: When it was published (公示 starts); None before.
+    published_at: datetime | None = None
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PeerRating(Record):
+    """互评: one member's rating of another's fulfilled pledge. Kept apart from the pledge (its own partition), and
+    only with the day, so the pledge document never shows who rated it; screens show tallies only."""
+
+    pledge: str
+    rater: str
+    grade: PledgeGrade
+    day: date
+
+
+@dataclass(frozen=True)
+class EvaluationWindow(Record):
+    """A peer-rating window the secretary opened (and maybe closed)."""
+
+    id: int
+    opened_at: datetime
+    opened_by: str
+    closed_at: datetime | None = None
+    closed_by: str = ""
+
+
+@dataclass(frozen=True)
+class PledgeLink(Record):
+    """A short-lived, single-use code that lets a member write a pledge (or a progress note) on their phone."""
+
+    code: str
+    member: str
+    created: datetime
+    expires_at: datetime
+    #: The published pledge a progress note is for; empty: the link writes a new draft.
+    pledge: str = ""
+    used_at: datetime | None = None
+    #: The pledge the link produced (the new draft, or the pledge that got the note).
+    result: str = ""
 
 
 @dataclass(frozen=True)
@@ -261,6 +329,20 @@ class Settings(Record):
     web_port: int = 8080
     #: The URL printed in QR codes, e.g. "http://192.168.1.20:8080"; empty: derived from host and port.
     public_url: str = ""
+    #: Days a newly published pledge stays marked as being in its 公示 (public notice) period on the pledge board.
+    pledge_publicity_days: int = 5
+    #: The largest share of a year's fulfilled pledges that may be graded 优秀 (excellent); 1 means no cap.
+    pledge_excellent_max_fraction: float = 1.0
+    #: Minutes a "write it on your phone" link stays valid.
+    pledge_link_minutes: int = 15
+    #: A member's pledges due within this many days are mentioned after their sign-in.
+    pledge_due_soon_days: int = 7
+    #: The day the spring term starts each year (MM-DD); it runs to the day before the autumn term.
+    term_spring_start: str = "02-01"
+    #: The day the autumn term starts each year (MM-DD); it runs to the day before next spring's term.
+    term_autumn_start: str = "08-01"
+    #: How the leaderboard ranks ties: "competition" (1, 2, 2, 4) or "dense" (1, 2, 2, 3).
+    points_ranking: str = "competition"
 
 
 _ENUM_FIELDS: dict[tuple[str, str], Any] = {
@@ -268,6 +350,9 @@ _ENUM_FIELDS: dict[tuple[str, str], Any] = {
     ("Attendance", "status"): AttendanceStatus,
     ("Attendance", "how"): SignInMethod,
     ("PledgeEvent", "state"): PledgeState,
+    ("PledgeEvent", "from_state"): PledgeState,
+    ("Pledge", "self_grade"): PledgeGrade,
+    ("PeerRating", "grade"): PledgeGrade,
     ("Pledge", "category"): PledgeCategory,
     ("Pledge", "state"): PledgeState,
     ("Pledge", "grade"): PledgeGrade,

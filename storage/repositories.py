@@ -8,7 +8,10 @@ partition                holds                                            writte
 core                     schools, members, settings                       roster changes
 sessions                 study sessions                                   the secretary
 attendance/<id>-<bb>     one study session's attendance, 16 buckets       each sign-in
-pledges/<year>           pledges created that year                        pledge steps
+pledges/<year>-<bb>      pledges created that year, 64 buckets by member  pledge steps
+pledge_ratings/<y>-<bb>  peer ratings (互评), beside their pledge's bucket  rating a pledge
+pledge_windows           the secretary's peer-rating windows              opening/closing one
+pledge_links             phone links for writing a pledge (short-lived)   the kiosk, the phone
 batches                  feedback slip batches                            issuing slips
 tokens/<xx>              slip codes, bucketed by their first 2 letters    issuing slips
 used/<batch>             the used codes of one batch of slips             answering
@@ -36,11 +39,14 @@ from tinydb.table import Table
 from .records import (
     Attendance,
     AuditEntry,
+    EvaluationWindow,
     Feedback,
     FeedbackBatch,
     FeedbackToken,
     Member,
+    PeerRating,
     Pledge,
+    PledgeLink,
     PointsAdjustment,
     School,
     Settings,
@@ -201,45 +207,161 @@ class AttendanceRepo:
         return {int(p.split("/")[1].split("-")[0]) for p in self.store.partitions("attendance")}
 
 
-def _year_of(pledge_id: str) -> str:
-    year, _, _n = pledge_id.partition("-")
-    if not (year.isdigit() and _n.isdigit()):
-        raise KeyError(pledge_id)
-    return year
+#: Each year's pledges are spread over this many files by member, so a pledge step rewrites ~1/64 of a year.
+PLEDGE_BUCKETS = 64
+
+
+def pledge_bucket(member: str) -> int:
+    """The bucket of a member's pledges (all of a member's pledges of one year share a file)."""
+    return zlib.crc32(member.encode("utf-8")) % PLEDGE_BUCKETS
+
+
+def pledge_partition(year: int | str, bucket: int) -> str:
+    return f"pledges/{year}-{bucket:02d}"
+
+
+def _pledge_place(pledge_id: str) -> tuple[str, int] | None:
+    """(partition, doc id) of ``<year>-<n>``: n = (doc_id - 1) * PLEDGE_BUCKETS + bucket + 1."""
+    year, _, n = pledge_id.strip().partition("-")
+    if not (len(year) == 4 and year.isdigit() and n.isdigit() and 0 < int(n) < 10**9):
+        return None
+    k = int(n) - 1
+    return pledge_partition(year, k % PLEDGE_BUCKETS), k // PLEDGE_BUCKETS + 1
+
+
+def _pledge_year(partition: str) -> int:
+    return int(partition.split("/")[1][:4])
 
 
 class Pledges:
-    """Pledges live in a partition per creation year; a pledge's id is ``<year>-<n>``."""
+    """Pledges live by creation year, spread over :data:`PLEDGE_BUCKETS` files by member
+    (``pledges/<year>-<bb>``). A pledge's id is ``<year>-<n>``; ``n`` encodes its file and document id, so a
+    look-up by id reads one small file.
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def add(self, pledge: Pledge) -> Pledge:
-        year = str(pledge.created.year)
-        table = _table(self.store, f"pledges/{year}", "pledges")
+        """Store a new pledge; its ``id`` is assigned here (the given one is ignored)."""
+        year = pledge.created.year
+        bucket = pledge_bucket(pledge.member)
+        table = _table(self.store, pledge_partition(year, bucket), "pledges")
         doc_id = table.insert({**pledge.to_doc(), "id": ""})
-        stored = replace(pledge, id=f"{year}-{doc_id}")
+        stored = replace(pledge, id=f"{year}-{(doc_id - 1) * PLEDGE_BUCKETS + bucket + 1}")
         table.update({"id": stored.id}, doc_ids=[doc_id])
         return stored
 
     def get(self, pledge_id: str) -> Pledge | None:
-        try:
-            year = _year_of(pledge_id)
-        except KeyError:
+        place = _pledge_place(pledge_id)
+        if place is None:
             return None
-        doc = _docs(self.store, f"pledges/{year}", "pledges").get(pledge_id.split("-")[1])
+        doc = _docs(self.store, place[0], "pledges").get(str(place[1]))
         return Pledge.from_doc(doc) if doc else None
 
     def put(self, pledge: Pledge) -> None:
-        year = _year_of(pledge.id)
-        _table(self.store, f"pledges/{year}", "pledges").update(pledge.to_doc(), doc_ids=[int(pledge.id.split("-")[1])])
+        place = _pledge_place(pledge.id)
+        if place is None:
+            raise KeyError(pledge.id)
+        _table(self.store, place[0], "pledges").update(pledge.to_doc(), doc_ids=[place[1]])
+
+    def years(self) -> list[int]:
+        """The years that have pledges, oldest first."""
+        return sorted({_pledge_year(p) for p in self.store.partitions("pledges")})
+
+    def docs(self, years: list[int] | None = None) -> Iterator[dict[str, Any]]:
+        """The raw documents (read-only snapshots: never mutate them) of the given years, or of every year.
+
+        Queries filter on these and build :class:`Pledge` records only for what they show.
+        """
+        wanted = None if years is None else {int(y) for y in years}
+        for p in self.store.partitions("pledges"):
+            if wanted is None or _pledge_year(p) in wanted:
+                yield from _docs(self.store, p, "pledges").values()
+
+    def for_member(self, member: str, years: list[int] | None = None) -> list[Pledge]:
+        bucket = pledge_bucket(member)
+        out: list[Pledge] = []
+        for year in self.years() if years is None else years:
+            for d in _docs(self.store, pledge_partition(year, bucket), "pledges").values():
+                if d["member"] == member:
+                    out.append(Pledge.from_doc(d))
+        return out
 
     def all(self, years: list[int] | None = None) -> list[Pledge]:
-        partitions = [f"pledges/{y}" for y in years] if years else self.store.partitions("pledges")
-        out: list[Pledge] = []
-        for p in partitions:
-            out.extend(Pledge.from_doc(d) for d in _docs(self.store, p, "pledges").values())
-        return out
+        return [Pledge.from_doc(d) for d in self.docs(years)]
+
+
+def rating_partition(pledge_id: str) -> str:
+    """A pledge's peer ratings sit beside nothing else of it: ``pledge_ratings/<year>-<bb>`` (its pledge's file)."""
+    place = _pledge_place(pledge_id)
+    if place is None:
+        raise KeyError(pledge_id)
+    return "pledge_ratings/" + place[0].split("/")[1]
+
+
+class PeerRatings:
+    """互评 ratings, apart from the pledges so that a pledge's document never says who rated it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def for_pledge(self, pledge_id: str) -> list[PeerRating]:
+        docs = _docs(self.store, rating_partition(pledge_id), "ratings")
+        return [PeerRating.from_doc(d) for d in docs.values() if d["pledge"] == pledge_id]
+
+    def add(self, rating: PeerRating) -> None:
+        _table(self.store, rating_partition(rating.pledge), "ratings").insert(rating.to_doc())
+
+    def docs(self) -> Iterator[dict[str, Any]]:
+        for p in self.store.partitions("pledge_ratings"):
+            yield from _docs(self.store, p, "ratings").values()
+
+
+class EvaluationWindows:
+    """The peer-rating windows the secretary opened, oldest first; at most the last one is open."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def all(self) -> list[EvaluationWindow]:
+        docs = _docs(self.store, "pledge_windows", "windows")
+        return sorted((EvaluationWindow.from_doc(d) for d in docs.values()), key=lambda w: w.id)
+
+    def add(self, window: EvaluationWindow) -> EvaluationWindow:
+        table = _table(self.store, "pledge_windows", "windows")
+        doc_id = table.insert({**window.to_doc(), "id": 0})
+        table.update({"id": doc_id}, doc_ids=[doc_id])
+        return replace(window, id=doc_id)
+
+    def put(self, window: EvaluationWindow) -> None:
+        _table(self.store, "pledge_windows", "windows").update(window.to_doc(), doc_ids=[window.id])
+
+
+class PledgeLinks:
+    """Phone links (short-lived, single-use), all in one small file; expired ones are pruned as new ones come."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, code: str) -> PledgeLink | None:
+        for d in _docs(self.store, "pledge_links", "links").values():
+            if d["code"] == code:
+                return PledgeLink.from_doc(d)
+        return None
+
+    def put(self, link: PledgeLink) -> None:
+        _table(self.store, "pledge_links", "links").upsert(link.to_doc(), where("code") == link.code)
+
+    def prune(self, before: datetime) -> None:
+        """Forget links that expired before ``before``."""
+        old = [
+            int(k)
+            for k, d in _docs(self.store, "pledge_links", "links").items()
+            if datetime.fromisoformat(d["expires_at"]) < before
+        ]
+        if old:
+            _table(self.store, "pledge_links", "links").remove(doc_ids=old)
 
 
 class Batches:
@@ -415,6 +537,9 @@ class Repositories:
         self.sessions = Sessions(store)
         self.attendance = AttendanceRepo(store)
         self.pledges = Pledges(store)
+        self.peer_ratings = PeerRatings(store)
+        self.evaluation_windows = EvaluationWindows(store)
+        self.pledge_links = PledgeLinks(store)
         self.batches = Batches(store)
         self.tokens = Tokens(store)
         self.feedback = FeedbackRepo(store)

@@ -1,0 +1,311 @@
+"""What the pledge screens, the CLI and exports show: the board, a member's pledges, the secretary's queues.
+
+Queries filter the stored documents first and build :class:`Pledge` records only for what they return (a year
+at stress scale holds ~10,000 pledges). Names and schools come from the roster as it is now.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from storage.records import Member, Pledge, PledgeCategory, PledgeGrade, PledgeState
+
+from . import pledge_rules as rules
+from .context import Campaign
+from .pledge_ratings import PeerTally, current_window, rated_by, tally_of
+from .pledges import today
+
+CATEGORY_ORDER = {str(cat): i for i, cat in enumerate(PledgeCategory)}
+#: The board shows the current and the previous year's pledges (a school year spans two calendar years).
+BOARD_YEARS = 2
+
+
+@dataclass(frozen=True)
+class PledgeLine:
+    """A pledge with its member's name and school (as on the roster now)."""
+
+    pledge: Pledge
+    name: str
+    school: str
+
+    @property
+    def id(self) -> str:
+        return self.pledge.id
+
+
+@dataclass(frozen=True)
+class BoardLine(PledgeLine):
+    #: The last day of its 公示 period (published day + ``pledge_publicity_days``), or None if never published.
+    publicity_until: date | None
+    #: Whether the 公示 period is still running today.
+    in_publicity: bool
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    """One page of the public board (公示栏)."""
+
+    lines: tuple[BoardLine, ...]
+    #: 0-based page number (clamped to the pages there are) and the number of pages (at least 1).
+    page: int
+    pages: int
+    #: Pledges on the board with these filters, on every page.
+    total: int
+    publicity_days: int
+
+
+@dataclass(frozen=True)
+class EvaluationLine(PledgeLine):
+    """A fulfilled pledge waiting for the secretary's grade: the self-assessment and the peer tally beside it."""
+
+    self_grade: PledgeGrade | None
+    self_comment: str
+    tally: PeerTally
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    code: str
+    name: str
+    school: str
+    #: How many of the member's pledges are in each state (states with none are left out).
+    states: dict[PledgeState, int]
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.states.values())
+
+
+@dataclass(frozen=True)
+class CategorySummary:
+    category: PledgeCategory
+    states: dict[PledgeState, int]
+    grades: dict[PledgeGrade, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.states.values())
+
+
+def _members(c: Campaign) -> dict[str, Member]:
+    return {m.code: m for m in c.repos.members.all()}
+
+
+def _line(doc: dict[str, Any], members: dict[str, Member]) -> PledgeLine:
+    m = members.get(doc["member"])
+    return PledgeLine(Pledge.from_doc(doc), m.name if m else doc["member"], m.school if m else "")
+
+
+def _sort_key(doc: dict[str, Any], members: dict[str, Member]) -> tuple[Any, ...]:
+    m = members.get(doc["member"])
+    return (
+        CATEGORY_ORDER.get(doc["category"], 9),
+        m.school if m else "",
+        m.pinyin_full if m else "",
+        doc["member"],
+        doc["due"],
+        _id_key(doc["id"]),
+    )
+
+
+def _id_key(pledge_id: str) -> tuple[int, int]:
+    year, _, n = pledge_id.partition("-")
+    return (int(year), int(n)) if year.isdigit() and n.isdigit() else (0, 0)
+
+
+def _recent_years(c: Campaign, count: int) -> list[int]:
+    year = today(c).year
+    return [y for y in c.repos.pledges.years() if year - count < y <= year + 1]
+
+
+def _docs(
+    c: Campaign,
+    *,
+    years: list[int] | None = None,
+    states: Iterable[PledgeState] | None = None,
+    category: PledgeCategory | None = None,
+    member: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    wanted = None if states is None else {str(s) for s in states}
+    cat = None if category is None else str(category)
+    for d in c.repos.pledges.docs(years):
+        if wanted is not None and d["state"] not in wanted:
+            continue
+        if (cat is not None and d["category"] != cat) or (member is not None and d["member"] != member):
+            continue
+        yield d
+
+
+def pledge_board(
+    c: Campaign,
+    *,
+    category: str | PledgeCategory | None = None,
+    school: str | None = None,
+    page: int = 0,
+    per_page: int = 8,
+) -> BoardPage:
+    """The public board: published, fulfilled, evaluated and unkept (未兑现, with its reason) pledges of this year
+    and last year, by category, then school, then member; ``page`` is 0-based and clamped."""
+    cat = rules.category(category) if category else None
+    members = _members(c)
+    docs = [
+        d
+        for d in _docs(c, years=_recent_years(c, BOARD_YEARS), states=rules.PUBLIC, category=cat)
+        if school is None or (members[d["member"]].school if d["member"] in members else "") == school
+    ]
+    docs.sort(key=lambda d: _sort_key(d, members))
+    per_page = max(1, per_page)
+    pages = max(1, -(-len(docs) // per_page))
+    page = min(max(0, page), pages - 1)
+    days = c.settings.pledge_publicity_days
+    day = today(c)
+    lines = []
+    for d in docs[page * per_page : (page + 1) * per_page]:
+        line = _line(d, members)
+        published = line.pledge.published_at
+        until = published.astimezone(c.tz).date() + timedelta(days=days) if published else None
+        lines.append(
+            BoardLine(
+                line.pledge,
+                line.name,
+                line.school,
+                publicity_until=until,
+                in_publicity=until is not None and line.pledge.state is PledgeState.PUBLISHED and day <= until,
+            )
+        )
+    return BoardPage(tuple(lines), page, pages, len(docs), days)
+
+
+def list_pledges(
+    c: Campaign,
+    *,
+    member: str | None = None,
+    state: str | PledgeState | None = None,
+    category: str | PledgeCategory | None = None,
+    years: list[int] | None = None,
+) -> list[PledgeLine]:
+    """Pledges matching the filters (every year unless ``years``), oldest first."""
+    st = rules.state(state) if state else None
+    cat = rules.category(category) if category else None
+    members = _members(c)
+    if member is not None:
+        member = member.strip()
+        pledges = c.repos.pledges.for_member(member, years)
+        docs: Iterable[dict[str, Any]] = [
+            p.to_doc() for p in pledges if (st is None or p.state is st) and (cat is None or p.category is cat)
+        ]
+    else:
+        docs = _docs(c, years=years, states=None if st is None else [st], category=cat)
+    lines = [_line(d, members) for d in docs]
+    lines.sort(key=lambda line: (line.pledge.created, _id_key(line.id)))
+    return lines
+
+
+def member_pledges(c: Campaign, member: str) -> list[PledgeLine]:
+    """A member's own pledges, every state: open ones first (by due date), then final ones (newest first)."""
+    lines = list_pledges(c, member=member)
+    open_lines = sorted((x for x in lines if x.pledge.state in rules.OPEN), key=lambda x: (x.pledge.due, x.id))
+    final = sorted((x for x in lines if x.pledge.state not in rules.OPEN), key=lambda x: _id_key(x.id), reverse=True)
+    return open_lines + final
+
+
+def review_queue(c: Campaign) -> list[PledgeLine]:
+    """Submitted pledges waiting for 审定, oldest submission first."""
+    members = _members(c)
+    lines = [_line(d, members) for d in _docs(c, states=[PledgeState.SUBMITTED])]
+    lines.sort(key=lambda x: (x.pledge.updated or x.pledge.created, _id_key(x.id)))
+    return lines
+
+
+def evaluation_queue(c: Campaign) -> list[EvaluationLine]:
+    """Fulfilled pledges waiting for 评诺, by due date, each with its self-assessment and peer tally."""
+    members = _members(c)
+    docs = list(_docs(c, states=[PledgeState.FULFILLED]))
+    grades: dict[str, list[str]] = {d["id"]: [] for d in docs}
+    if docs:
+        for r in c.repos.peer_ratings.docs():
+            if r["pledge"] in grades:
+                grades[r["pledge"]].append(r["grade"])
+    out = []
+    for d in docs:
+        line = _line(d, members)
+        p = line.pledge
+        out.append(EvaluationLine(p, line.name, line.school, p.self_grade, p.self_comment, tally_of(grades[p.id])))
+    out.sort(key=lambda x: (x.pledge.due, _id_key(x.id)))
+    return out
+
+
+def due_soon(c: Campaign, member: str, days: int | None = None) -> list[PledgeLine]:
+    """The member's published pledges due from today to ``days`` days ahead (the setting when None), soonest
+    first: what the kiosk mentions after a sign-in."""
+    if days is None:
+        days = c.settings.pledge_due_soon_days
+    day = today(c)
+    lines = list_pledges(c, member=member, state=PledgeState.PUBLISHED)
+    return sorted((x for x in lines if day <= x.pledge.due <= day + timedelta(days=days)), key=lambda x: x.pledge.due)
+
+
+def overdue(c: Campaign, member: str | None = None) -> list[PledgeLine]:
+    """Published pledges whose due date has passed without being marked fulfilled, most overdue first."""
+    day = today(c).isoformat()
+    if member is not None:
+        lines = list_pledges(c, member=member, state=PledgeState.PUBLISHED)
+        return sorted((x for x in lines if x.pledge.due.isoformat() < day), key=lambda x: x.pledge.due)
+    members = _members(c)
+    lines = [_line(d, members) for d in _docs(c, states=[PledgeState.PUBLISHED]) if d["due"] < day]
+    return sorted(lines, key=lambda x: (x.pledge.due, _id_key(x.id)))
+
+
+def member_summaries(c: Campaign, *, years: list[int] | None = None) -> list[MemberSummary]:
+    """Per member (every active member, and anyone with pledges): pledges by state and how many are overdue."""
+    members = _members(c)
+    states: dict[str, Counter[PledgeState]] = {code: Counter() for code, m in members.items() if m.active}
+    late: Counter[str] = Counter()
+    day = today(c).isoformat()
+    for d in _docs(c, years=years):
+        states.setdefault(d["member"], Counter())[PledgeState(d["state"])] += 1
+        if d["state"] == "published" and d["due"] < day:
+            late[d["member"]] += 1
+    out = [
+        MemberSummary(
+            code,
+            members[code].name if code in members else code,
+            members[code].school if code in members else "",
+            dict(counts),
+            late[code],
+        )
+        for code, counts in states.items()
+    ]
+    out.sort(key=lambda s: (s.school, members[s.code].pinyin_full if s.code in members else "", s.code))
+    return out
+
+
+def category_summaries(c: Campaign, *, years: list[int] | None = None) -> list[CategorySummary]:
+    """Per 带头 category, in the plan's order: pledges by state, and evaluated ones by grade."""
+    states: dict[str, Counter[PledgeState]] = {str(cat): Counter() for cat in PledgeCategory}
+    grades: dict[str, Counter[PledgeGrade]] = {str(cat): Counter() for cat in PledgeCategory}
+    for d in _docs(c, years=years):
+        states[d["category"]][PledgeState(d["state"])] += 1
+        if d["state"] == "evaluated" and d.get("grade"):
+            grades[d["category"]][PledgeGrade(d["grade"])] += 1
+    return [CategorySummary(cat, dict(states[str(cat)]), dict(grades[str(cat)])) for cat in PledgeCategory]
+
+
+def pledges_to_rate(c: Campaign, rater: str) -> list[PledgeLine]:
+    """Other members' fulfilled pledges ``rater`` has not rated yet; empty while no window is open."""
+    if current_window(c) is None:
+        return []
+    done = rated_by(c, rater)
+    members = _members(c)
+    lines = [
+        _line(d, members)
+        for d in _docs(c, states=[PledgeState.FULFILLED])
+        if d["member"] != rater and d["id"] not in done
+    ]
+    lines.sort(key=lambda x: _sort_key(x.pledge.to_doc(), members))
+    return lines
