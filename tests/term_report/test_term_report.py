@@ -10,6 +10,7 @@ import sys
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -37,6 +38,12 @@ def demo(tmp_path: Path) -> Campaign:
     fill_demo(c)
     update_setting(c, "branch_name", "第十八中学党支部")
     return c
+
+
+def rows_of(ws: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    """A sheet under its title row: the header, and each row as {header: value}."""
+    header = [str(c.value) for c in ws[2]]
+    return header, [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=3, values_only=True)]
 
 
 def held_sessions(c: Campaign, first: date, last: date) -> list[int]:
@@ -71,10 +78,10 @@ def test_the_xlsx_report_has_every_figure_of_the_store_with_rates_as_percentages
     # Attendance by session: counted here from the attendance records.
     ids = held_sessions(demo, date(2026, 8, 1), date(2027, 1, 31))
     assert sessions.max_row - 2 == len(ids) > 0
-    header = [c.value for c in sessions[2]]
+    header = [str(c.value) for c in sessions[2]]
     for row, sid in zip(sessions.iter_rows(min_row=3, values_only=False), ids, strict=True):
         counts = Counter(a.status for a in demo.repos.attendance.for_session(sid))
-        values = {h: cell.value for h, cell in zip(header, row, strict=True)}
+        values: dict[str, Any] = {h: cell.value for h, cell in zip(header, row, strict=True)}
         session = demo.repos.sessions.get(sid)
         assert session is not None and values["学习会"] == session.title
         assert values["准时"] == counts[AttendanceStatus.ON_TIME]
@@ -86,34 +93,32 @@ def test_the_xlsx_report_has_every_figure_of_the_store_with_rates_as_percentages
         assert rate_cell.number_format.endswith("%")
         assert rate_cell.value == pytest.approx(attended / values["应到"])
     # Attendance by member: every member once, rates numeric.
-    codes = [r[0] for r in members.iter_rows(min_row=3, values_only=True)]
-    assert sorted(codes) == sorted(m.code for m in demo.repos.members.all() if m.active)
-    assert all(isinstance(r[-1], int | float) or r[-1] is None for r in members.iter_rows(min_row=3, values_only=True))
+    _, member_rows = rows_of(members)
+    assert sorted(r["编号"] for r in member_rows) == sorted(m.code for m in demo.repos.members.all() if m.active)
+    assert all(isinstance(r["出勤率"], int | float) for r in member_rows)
     # Pledges by category and state.
     by_state = Counter(p.state for p in demo.repos.pledges.all([2026, 2027]))
-    header = [c.value for c in pledges[2]]
-    total_published = sum(r[header.index("已公示")] for r in pledges.iter_rows(min_row=3, values_only=True))
-    assert total_published == by_state[PledgeState.PUBLISHED]
-    assert sum(r[header.index("合计")] for r in pledges.iter_rows(min_row=3, values_only=True)) == sum(
-        by_state.values()
-    )
+    _, pledge_rows = rows_of(pledges)
+    assert sum(r["已公示"] for r in pledge_rows) == by_state[PledgeState.PUBLISHED]
+    assert sum(r["合计"] for r in pledge_rows) == sum(by_state.values())
     # The points ranking: the same members and points as the leaderboard, best first.
-    rows = list(ranking.iter_rows(min_row=3, values_only=True))
-    assert [(r[0], r[1], r[4]) for r in rows] == [(r.rank, r.key, r.points) for r in report.ranking.rows]
-    assert [r[4] for r in rows] == sorted((r[4] for r in rows), reverse=True)
+    _, ranked = rows_of(ranking)
+    assert [(r["名次"], r["编号"], r["积分"]) for r in ranked] == [
+        (r.rank, r.key, r.points) for r in report.ranking.rows
+    ]
+    points = [r["积分"] for r in ranked]
+    assert points == sorted(points, reverse=True)
     # Parents' satisfaction: counted here from the answers of the term.
     answers = list(demo.repos.feedback.between(date(2026, 8, 1), date(2027, 1, 31)))
     options = Counter(a.option for a in answers)
-    branch = next(satisfaction.iter_rows(min_row=3, values_only=True))
-    header = [c.value for c in satisfaction[2]]
-    got = dict(zip(header, branch, strict=True))
+    got = rows_of(satisfaction)[1][0]
     n = options[FeedbackOption.SATISFIED] + options[FeedbackOption.BASICALLY] + options[FeedbackOption.UNSATISFIED]
     assert got["范围"] == "全支部" and got["有效评价数"] == n > 0
     assert got["满意率"] == pytest.approx((options[FeedbackOption.SATISFIED] + options[FeedbackOption.BASICALLY]) / n)
     assert got["目标"] == pytest.approx(0.9) and 0 < got["95% 下限"] < got["满意率"]
     # Column widths fit the widest cell (Chinese characters count double).
     title_width = sessions.column_dimensions["B"].width
-    assert title_width >= max(display_width(str(c.value or "")) for c in sessions["B"][1:])
+    assert title_width >= max(display_width(str(c.value or "")) for c in sessions["B"][2:])
 
 
 def test_the_csv_opens_in_excel_as_utf8_with_a_bom_or_as_gbk(demo: Campaign, tmp_path: Path) -> None:
@@ -175,7 +180,7 @@ def test_the_cli_writes_the_report_and_says_its_full_path(demo: Campaign, tmp_pa
     )
     assert done.returncode == 0, done.stderr
     assert str(tmp_path / "月报.xlsx") in done.stdout
-    assert load_workbook(tmp_path / "月报.xlsx").worksheets[0]["A1"].value.endswith("（2026-10-01 至 2026-10-31）")
+    assert str(load_workbook(tmp_path / "月报.xlsx").worksheets[0]["A1"].value).endswith("（2026-10-01 至 2026-10-31）")
     refused = subprocess.run(
         [str(CHUANGYOU), "--data-dir", str(data_dir), "report", "term", "--out", str(tmp_path / "nope" / "r.pdf")],
         capture_output=True,
