@@ -327,6 +327,8 @@ class Settings(Record):
     web_host: str = "0.0.0.0"  # noqa: S104 - it serves the school LAN by design
     #: Port the parent-feedback server listens on.
     web_port: int = 8080
+    #: The branch's name, e.g. "第十八中学党支部": the title of its reports.
+    branch_name: str = ""
     #: The URL printed in QR codes, e.g. "http://192.168.1.20:8080"; empty: derived from host and port.
     public_url: str = ""
     #: Days a newly published pledge stays marked as being in its 公示 (public notice) period on the pledge board.

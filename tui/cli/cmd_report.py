@@ -1,4 +1,5 @@
-"""``chuangyou report attendance``: attendance by session and by member over a date range, to CSV or XLSX."""
+"""``chuangyou report attendance`` (by session and by member over a date range, to CSV or XLSX) and ``chuangyou
+report term`` (the branch's report for the education bureau, to PDF, XLSX or CSV)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from typing import Any
 from campaign import reports
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.exports import CSV_ENCODINGS
 from campaign.i18n import t
+from campaign.term_report import Preset, export_term_report, term_report
 
 from .common import add_json, emit, with_campaign
 
@@ -23,6 +26,36 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="FILE.csv|FILE.xlsx", help=t("reports.cli_out"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_attendance))
+    p = report.add_parser("term", help=t("term_report.cli_term"))
+    p.add_argument(
+        "--preset", default=Preset.THIS_TERM.value, choices=[x.value for x in Preset], help=t("term_report.cli_preset")
+    )
+    p.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.pdf|FILE.xlsx|FILE.csv", help=t("term_report.cli_out")
+    )
+    p.add_argument("--encoding", default="utf-8", choices=list(CSV_ENCODINGS), help=t("term_report.cli_encoding"))
+    add_json(p)
+    p.set_defaults(handler=with_campaign(_term))
+
+
+def _term(c: Campaign, args: argparse.Namespace) -> int:
+    report = term_report(c, args.preset)
+    path = export_term_report(c, report, args.out, encoding=args.encoding)
+    doc = {
+        "out": str(path),
+        "from": report.first.isoformat(),
+        "to": report.last.isoformat(),
+        "sessions": len(report.attendance.sessions),
+        "members": len(report.attendance.members),
+        "pledges": sum(s.total for s in report.pledges),
+        "satisfaction": {
+            "n": report.satisfaction.branch.n,
+            "rate": report.satisfaction.branch.rate,
+            "wilson_low": report.satisfaction.branch.wilson_low,
+            "target": report.satisfaction.target,
+        },
+    }
+    return emit(args, doc, t("term_report.written", path=str(path)))
 
 
 def _day(text: str) -> date:

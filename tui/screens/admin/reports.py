@@ -46,7 +46,10 @@ def fill(table: DataTable[object], rows: list[list[object]]) -> None:
 class ReportsScreen(AdminScreen):
     """Pick a range, look at the two tables, export them."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "app.pop_screen", "admin.back", id="reports.back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "admin.back", id="reports.back"),
+        Binding("ctrl+t", "term_report", "admin_term_report.menu", id="reports.term"),
+    ]
 
     def __init__(self, campaign: Campaign) -> None:
         super().__init__()
@@ -69,6 +72,15 @@ class ReportsScreen(AdminScreen):
         yield Static(literal(t("reports.sheet_members"), "bold"))
         yield DataTable(id="report-members", zebra_stripes=True)
         yield Footer()
+
+    def action_term_report(self) -> None:
+        from .term_report import term_report_form
+
+        def written(path: Path | None) -> None:
+            if path is not None:
+                self.notify(t("admin_term_report.written", path=str(path)), markup=False, timeout=15)
+
+        self.app.push_screen(term_report_form(self.campaign), written)
 
     def range(self) -> tuple[str, str]:
         return self.query_one("#report-from", Input).value, self.query_one("#report-to", Input).value
