@@ -38,3 +38,21 @@ def test_version_prints_the_installed_version() -> None:
     done = subprocess.run([str(CHUANGYOU), "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert done.stdout.strip() == f"chuangyou {metadata.version('chuangyou')}"
+
+
+def test_the_tui_commands_build_their_parser_from_their_own_module_only(tmp_path: Path) -> None:
+    from tui.cli import APP_COMMANDS, build_parser
+
+    parser = build_parser(["cmd_app"])
+    (sub,) = (a for a in parser._actions if a.dest == "command")  # argparse keeps subparsers among its actions
+    assert set(sub.choices or ()) == APP_COMMANDS
+    # `chuangyou demo --no-open` (the TUI's module, without opening a screen) imports no other command's module.
+    probe = (
+        "import sys; from tui.cli import main; main(['--data-dir', sys.argv[1], 'demo', '--no-open']); "
+        "print(sorted(m for m in sys.modules if m.startswith('tui.cli.cmd_')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "data")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "['tui.cli.cmd_app']"

@@ -36,14 +36,20 @@ from .common import (  # noqa: E402
 )
 from .scripts import accept_global_options_everywhere, quiet_on_broken_pipe  # noqa: E402
 
+#: The commands ``cmd_app`` registers: the TUI. ``chuangyou`` alone (or ``kiosk``, ``admin``, ``demo``) builds its
+#: parser from that module only, so a kiosk's start does not import every other command (a test keeps this list
+#: equal to what ``cmd_app`` registers).
+APP_COMMANDS = frozenset({"kiosk", "admin", "demo"})
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or only the subcommands of ``modules`` (e.g. ``["cmd_app"]``)."""
     parser = argparse.ArgumentParser(prog="chuangyou", description=t("cli.description"))
     add_global_options(parser)
     parser.add_argument("--version", action="version", version=f"chuangyou {version()}", help=t("console.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
+        if info.name.startswith("cmd_") and (modules is None or info.name in modules):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
     accept_global_options_everywhere(parser)
@@ -71,8 +77,12 @@ def _main(argv: Sequence[str] | None) -> int:
     # The language is needed before the parser exists: its help texts come from the catalog.
     early = argparse.ArgumentParser(add_help=False)
     add_global_options(early)
-    set_language(early.parse_known_args(args_list)[0].lang)
-    parser = build_parser()
+    known, rest = early.parse_known_args(args_list)
+    set_language(known.lang)
+    command = next((a for a in rest if not a.startswith("-")), None)
+    asks_for_help = any(a in ("-h", "--help", "--version") for a in rest)
+    tui_only = (command is None or command in APP_COMMANDS) and not asks_for_help
+    parser = build_parser(["cmd_app"] if tui_only else None)
     args = parser.parse_args(args_list)
     common.json_output = bool(getattr(args, "json", False))
     handler = getattr(args, "handler", None)
