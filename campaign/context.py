@@ -14,7 +14,7 @@ from storage import Store, open_store
 from storage.records import AuditEntry, Settings
 from storage.repositories import Repositories
 
-from . import names_migration  # noqa: F401  (registers the schema 1 → 2 migration before any store is opened)
+from . import names_migration  # noqa: F401  (registers the schema 2 → 3 migration before any store is opened)
 from .clock import Clock, clock_for
 
 

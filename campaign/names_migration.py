@@ -1,4 +1,4 @@
-"""Schema 1 → 2: every member's pinyin keys recomputed with every reading and the surname table (see
+"""Schema 2 → 3: every member's pinyin keys recomputed with every reading and the surname table (see
 :mod:`campaign.names`), and names stored before the name rule made to follow it.
 
 Registered into :data:`storage.schema.MIGRATIONS` when the campaign layer is imported (storage does not know how
@@ -18,7 +18,7 @@ from storage.store import Store
 from .errors import Refused
 from .names import REFUSED_CATEGORIES, normalize_name, pinyin_keys
 
-FROM_VERSION = 1
+FROM_VERSION = 2
 #: Terminal escape sequences (CSI, OSC, two-character): dropped whole from names stored before the rule.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?", re.DOTALL)
 

@@ -6,19 +6,21 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .errors import MigrationFailed, SchemaTooNew
+from .pledge_layout import pledges_by_member_bucket
 from .tinystore import tinydb_for
 
 if TYPE_CHECKING:
     from .store import Store
 
 #: The schema this code reads and writes.
-CURRENT_SCHEMA = 2
+CURRENT_SCHEMA = 3
 
 Migration = Callable[["Store"], None]
 
 #: ``MIGRATIONS[n]`` turns a schema-``n`` store into schema ``n + 1``; it runs inside one transaction.
-#: 1 → 2 (members' pinyin keys with every reading) is registered by ``campaign.names_migration``.
-MIGRATIONS: dict[int, Migration] = {}
+#: 1 → 2: pledges filed per year and member bucket (storage/pledge_layout.py).
+#: 2 → 3 (members' pinyin keys with every reading) is registered by ``campaign.names_migration``.
+MIGRATIONS: dict[int, Migration] = {1: pledges_by_member_bucket}
 
 META = "meta"
 

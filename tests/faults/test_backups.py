@@ -167,27 +167,28 @@ def test_a_failing_migration_in_a_restart_loop_leaves_the_store_and_every_backup
     def broken(s: Store) -> None:
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(schema, "CURRENT_SCHEMA", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: broken})
+    n = schema.CURRENT_SCHEMA
+    monkeypatch.setattr(schema, "CURRENT_SCHEMA", n + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", {n: broken})
     for _ in range(16):  # systemd's Restart=on-failure
         with pytest.raises(MigrationFailed) as caught:
             open_store(data_dir)
     assert files_of(store) == store_before
     assert {b: tree(b) for b in older} == backups_before
-    before = [b for b in list_backups(store) if b.reason == "before-migration-v1"]
+    before = [b for b in list_backups(store) if b.reason == f"before-migration-v{n}"]
     assert len(before) == 1 and before[0].verified and caught.value.backup == before[0].path
     assert len(list_backups(store)) == 3
 
 
 def test_the_cli_says_what_to_do_when_a_migration_fails(roster: Campaign, data_dir: Path) -> None:
-    # A real process: a sitecustomize makes this program's schema 2 with a migration that fails.
+    # A real process: a sitecustomize makes this program's schema one newer, with a migration that fails.
     hook = data_dir.parent / "hook"
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
         "from storage import schema\n"
-        "schema.CURRENT_SCHEMA = 2\n"
+        "schema.CURRENT_SCHEMA += 1\n"
         "def broken(store):\n    raise RuntimeError('migration bug')\n"
-        "schema.MIGRATIONS[1] = broken\n"
+        "schema.MIGRATIONS[schema.CURRENT_SCHEMA - 1] = broken\n"
     )
     env = {**os.environ, "PYTHONPATH": str(hook)}
     done = subprocess.run(
@@ -195,7 +196,8 @@ def test_the_cli_says_what_to_do_when_a_migration_fails(roster: Campaign, data_d
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
-    assert "版本 1" in done.stderr and "before-migration-v1" in done.stderr and "chuangyou.log" in done.stderr
+    n = schema.CURRENT_SCHEMA
+    assert f"版本 {n}" in done.stderr and f"before-migration-v{n}" in done.stderr and "chuangyou.log" in done.stderr
     assert "RuntimeError" in (data_dir / "logs" / "chuangyou.log").read_text(encoding="utf-8")
 
 

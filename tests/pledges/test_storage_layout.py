@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from campaign import pledges as pl
 from campaign.context import Campaign, open_campaign
 from campaign.roster import add_member
-from storage.repositories import PLEDGE_BUCKETS, pledge_bucket, rating_partition
+from storage.records import Pledge, PledgeCategory, PledgeState
+from storage.repositories import PLEDGE_BUCKETS, Repositories, pledge_bucket, rating_partition
 
+from ..conftest import SHANGHAI
 from .conftest import DUE
 
 
@@ -30,3 +35,30 @@ def test_the_roster_index_inside_a_transaction_sees_other_processes(roster: Camp
         assert roster.repos.members.get("T009") is not None
     p = pl.create_pledge(roster, pl.as_member("T009"), "T009", "study", "读书", "1 本", DUE)
     assert p.member == "T009"
+
+
+def test_pledges_of_a_schema_1_store_move_to_the_new_files(data_dir: Path) -> None:
+    from storage import open_store, schema
+    from storage.schema import read_schema
+    from storage.tinystore import tinydb_for
+
+    store = open_store(data_dir)
+    with store.transaction():
+        tinydb_for(store, "meta").table("meta").update({"schema": 1}, doc_ids=[1])
+        legacy = Pledge(
+            id="2026-1",
+            member="T001",
+            category=PledgeCategory.STUDY,
+            text="读书 2 本",
+            target="笔记 2 篇",
+            due=DUE,
+            state=PledgeState.PUBLISHED,
+            created=datetime(2026, 3, 1, 9, tzinfo=SHANGHAI),
+        )
+        tinydb_for(store, "pledges/2026").table("pledges").insert(legacy.to_doc())
+    store = open_store(data_dir)
+    assert read_schema(store) == schema.CURRENT_SCHEMA
+    (moved,) = Repositories(store).pledges.all()
+    assert (moved.member, moved.text, moved.state) == ("T001", "读书 2 本", PledgeState.PUBLISHED)
+    assert Repositories(store).pledges.get(moved.id) == moved
+    assert store.read("pledges/2026") == {}
