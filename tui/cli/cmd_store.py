@@ -13,7 +13,17 @@ from storage.backup import create_backup, list_backups, read_backup, restore, ve
 from storage.check import check_store
 from storage.errors import StoreError
 
-from .common import EXIT_OK, EXIT_REFUSED, add_json, emit, one_line, refuse, resolved_data_dir, store_error_message
+from .common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    add_json,
+    emit,
+    one_line,
+    refuse,
+    resolved_data_dir,
+    store_error_code,
+    store_error_message,
+)
 
 
 def register(sub: Any) -> None:
@@ -45,7 +55,7 @@ def _check(args: argparse.Namespace) -> int:
         with store.locked():
             problems = check_store(store)
     except StoreError as exc:
-        return refuse(store_error_message(exc))
+        return refuse(store_error_message(exc), code=store_error_code(exc))
     warnings = _backup_warnings(store)
     doc = {"ok": not problems, "problems": [p.to_json() for p in problems], "warnings": warnings}
     human = t("cli.check_ok") if not problems else "\n".join(f"{p.path}: {p.detail}" for p in problems)
@@ -78,7 +88,7 @@ def _backup(args: argparse.Namespace) -> int:
         keep = SettingsRepo(store).get().backup_keep
         path = create_backup(store, to=Path(args.to) if args.to else None, keep=keep)
     except StoreError as exc:
-        return refuse(store_error_message(exc))
+        return refuse(store_error_message(exc), code=store_error_code(exc))
     except OSError as exc:
         return refuse(t("cli.backup_failed", reason=exc.strerror or str(exc)))
     return emit(args, {"path": path}, t("cli.backup_done", path=path))
@@ -99,5 +109,5 @@ def _restore(args: argparse.Namespace) -> int:
     try:
         kept = restore(store, backup)
     except StoreError as exc:
-        return refuse(store_error_message(exc))
+        return refuse(store_error_message(exc), code=store_error_code(exc))
     return emit(args, {"restored": backup, "previous": kept}, t("cli.restore_done", backup=backup, kept=kept))
