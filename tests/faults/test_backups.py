@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -260,8 +261,10 @@ def test_the_printed_recovery_command_works_when_pasted(roster: Campaign, data_d
     with damaged(roster.store.path("core")):
         done = cli(data_dir, "member", "list")
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    command = done.stderr.strip().splitlines()[-1].split("：", 1)[-1].split(": ", 1)[-1]
-    assert command.startswith("chuangyou --data-dir") and command.endswith("--yes") and str(good) in command
+    # The refusal is one line; the command to paste is its end.
+    found = re.search(r"chuangyou --data-dir \S+ restore \S+ --yes", done.stderr)
+    assert found is not None and str(good) in found.group(0), done.stderr
+    command = found.group(0)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PATH": f"{CHUANGYOU.parent}{os.pathsep}{os.environ['PATH']}"}

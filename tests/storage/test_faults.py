@@ -29,6 +29,7 @@ from storage.repositories import attendance_partition
 from storage.store import TMP_DIR, Store
 from tests.conftest import NOW
 from tui.cli import main as cli
+from tui.cli.common import one_line
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +91,8 @@ def test_a_write_failing_midway_keeps_the_previous_file_and_says_why(
     with pytest.raises(StoreWriteFailed) as caught:
         sign_in(c, session_id, "T001", "1234")
     assert calls[0] == 1
-    assert caught.value.path == c.store.path(attendance_partition(session_id, "T001"))
+    # A PIN sign-in first counts the try (campaign.lockout), so the first write that fails is the counter's.
+    assert caught.value.path == c.store.path("security")
     assert os.strerror(err) in str(caught.value)
     assert _snapshot_files(c.store) == before
     assert _debris(data_dir) == []
@@ -129,10 +131,11 @@ def test_the_cli_exits_1_with_the_write_failed_message(
     monkeypatch.setattr(storage.atomic, "_write_all", _failing_write(errno.ENOSPC)[0])
     args = ["--data-dir", str(data_dir), "signin", "--session", str(session_id), "--member", "T003", "--pin", "1234"]
     assert cli(args) == 1
-    path = roster.store.path(attendance_partition(session_id, "T003"))
+    path = roster.store.path("security")  # the PIN try is counted first (campaign.lockout)
     err = capsys.readouterr().err.strip()
-    assert err == t("store.write_failed", path=path, reason=os.strerror(errno.ENOSPC))
-    assert "原有数据完好" in err
+    # A full disk has a message of its own (tui/cli/common.py): what happened, that nothing changed, what to do.
+    assert err == t("fault.admin_full", path=path)
+    assert "本次操作未生效" in err
 
 
 # ----------------------------------------------------------------------------------------- damaged files
@@ -163,7 +166,8 @@ def test_a_damaged_file_stops_the_program_at_start_and_is_left_untouched(
     err = capsys.readouterr().err
     command = f"chuangyou --data-dir {data_dir} restore {good} --yes"
     assert good.name in err and command in err
-    assert t("store.corrupt_backup", backup=good, command=command) in err
+    assert one_line(t("store.corrupt_backup", backup=good, command=command)) in err
+    assert err.count("\n") == 1  # one line on stderr, as every refusal
     assert (core.read_bytes(), core.stat().st_ino, core.stat().st_mtime_ns) == damaged
 
 

@@ -28,6 +28,7 @@ from .common import (
     reader_gone,
     refuse,
     resolved_data_dir,
+    store_error_code,
     store_error_message,
 )
 
@@ -81,7 +82,7 @@ def _check(args: argparse.Namespace) -> int:
         with store.locked():
             problems = check_store(store)
     except StoreError as exc:
-        return refuse(store_error_message(exc))
+        return refuse(store_error_message(exc), code=store_error_code(exc))
     problems.extend(_points_rules_problems(store))
     warnings = _backup_warnings(store)
     doc = {"ok": not problems, "problems": [p.to_json() for p in problems], "warnings": warnings}
@@ -124,7 +125,7 @@ def _backup(args: argparse.Namespace) -> int:
         path = audit_log.backup(c, to=Path(args.to) if args.to else None, keep=keep)
     except StoreError as exc:
         log_failure_in(resolved_data_dir(args), "backup", exc)
-        return refuse(store_error_message(exc))
+        return refuse(store_error_message(exc), code=store_error_code(exc))
     except OSError as exc:
         log_failure_in(resolved_data_dir(args), "backup", exc)
         return refuse(t("cli.backup_failed", reason=os_error_message(exc, resolved_data_dir(args))))
@@ -146,5 +147,5 @@ def _restore(args: argparse.Namespace) -> int:
     try:
         kept = audit_log.restore_backup(audit_log.maintenance_campaign(store, cli_actor()), backup)
     except StoreError as exc:
-        return refuse(store_error_message(exc))
+        return refuse(store_error_message(exc), code=store_error_code(exc))
     return emit(args, {"restored": backup, "previous": kept}, t("cli.restore_done", backup=backup, kept=kept))
