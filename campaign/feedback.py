@@ -4,8 +4,9 @@ A code is 13 characters from a 31-letter alphabet without look-alikes (no 0/O, 1
 bits from :mod:`secrets`, so guessing one is hopeless even without the web server's rate limit. People see it
 grouped (``K7QM-2XHD-9RTWP``); whatever they type is normalised (case, dashes, spaces) before it is looked up.
 
-An answer is stored **without** its code. The code is marked used in the same transaction, and only with
-the day it was used (no time of day), so neither the order of answers nor a timestamp ties an answer to a slip.
+An answer is stored **without** its code. The code is marked used in the same transaction, without any time,
+in a set kept sorted by code; answers are kept sorted by content: neither order, ids nor a time ties an answer to
+its slip (see ``storage.repositories.Tokens``).
 Every path (the web form, the kiosk) goes through :func:`open_slip` and :func:`answer`.
 """
 
@@ -16,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from storage.records import Feedback, FeedbackBatch, FeedbackOption, FeedbackToken, Member
@@ -283,10 +284,7 @@ def answer_many(c: Campaign, requests: Sequence[AnswerRequest]) -> list[Refused 
     if not valid:
         return outcomes
     with c.store.transaction():
-        now = c.now().astimezone(c.tz)
-        day = now.date()
-        # Day precision on purpose: a used-at time would let someone match slips to answers by order.
-        used_at = datetime.combine(day, time(0), tzinfo=now.tzinfo)
+        day = c.now().astimezone(c.tz).date()
         used: set[str] = set()
         answers: list[Feedback] = []
         schools: dict[str, str] = {}
@@ -301,7 +299,7 @@ def answer_many(c: Campaign, requests: Sequence[AnswerRequest]) -> list[Refused 
             if token.member not in schools:
                 member = c.repos.members.get(token.member)
                 schools[token.member] = member.school if member else ""
-            c.repos.tokens.mark_used(token, used_at)
+            c.repos.tokens.mark_used(token)
             used.add(code)
             answers.append(Feedback(token.member, schools[token.member], option, day, text))
         if answers:

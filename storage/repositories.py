@@ -33,7 +33,7 @@ import secrets
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tinydb import where
@@ -472,6 +472,10 @@ def used_partition(member: str, batch_id: str) -> str:
     return f"used/m{zlib.crc32(member.encode('utf-8')):08x}-{batch_id[:4]}"
 
 
+#: The ``used_at`` of a used slip: codes are marked used without a time (see :meth:`Tokens.mark_used`).
+USED_UNDATED = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def legacy_used_partition(batch_id: str) -> str:
     """Where used codes were kept before (one file per batch); still read, never written."""
     return f"used/{batch_id}"
@@ -495,7 +499,7 @@ class Tokens:
 
     def _used(self, member: str, batch_id: str) -> dict[str, str]:
         docs = _docs(self.store, used_partition(member, batch_id), "used")
-        used = {d["code"]: d["used_at"] for d in docs.values()}
+        used = {d["code"]: d.get("used_at", "") for d in docs.values()}
         legacy = _docs(self.store, legacy_used_partition(batch_id), "used")
         if legacy:
             used.update((d["code"], d["used_at"]) for d in legacy.values())
@@ -503,8 +507,10 @@ class Tokens:
 
     def _token(self, doc: dict[str, Any], used: dict[str, str]) -> FeedbackToken:
         token = FeedbackToken.from_doc(doc)
-        at = used.get(token.code)
-        return replace(token, used_at=datetime.fromisoformat(at)) if at and token.used_at is None else token
+        if token.code not in used or token.used_at is not None:
+            return token
+        at = used[token.code]
+        return replace(token, used_at=datetime.fromisoformat(at) if at else USED_UNDATED)
 
     def get(self, code: str) -> FeedbackToken | None:
         if len(code) < 2:
@@ -514,14 +520,15 @@ class Tokens:
                 return self._token(d, self._used(d["member"], d["batch"]))
         return None
 
-    def mark_used(self, token: FeedbackToken, at: datetime) -> None:
-        """Record that ``token`` was used on ``at``'s day. Used codes are kept as a set, sorted by code (not in the
-        order they were used) and numbered afresh, so the file says nothing about which came last."""
-        new = [{"code": token.code, "used_at": at.isoformat()}]
+    def mark_used(self, token: FeedbackToken) -> None:
+        """Record that ``token`` was used: only that, with no time (a day of use beside an answer's day would tie a
+        slip to its answer on a day with one answer). Used codes are kept as a set, sorted by code (not in the order
+        they were used) and numbered afresh, so the file says nothing about which came last."""
+        new = [{"code": token.code}]
         legacy = legacy_used_partition(token.batch)
         old = _docs(self.store, legacy, "used")
-        if old:  # a batch's file from before, in the order of use: its codes move into the sorted set
-            new.extend(dict(d) for d in old.values())
+        if old:  # a batch's file from before (in the order of use, with days): its codes join the set, undated
+            new.extend({"code": d["code"]} for d in old.values())
             self.store.write(legacy, {"used": {}})
         _write_canonical(self.store, used_partition(token.member, token.batch), "used", new)
 
