@@ -56,7 +56,7 @@ from storage.records import (
 from storage.repositories import PLEDGE_BUCKETS, Repositories, pledge_bucket, pledge_partition
 
 #: Bump when the generated data changes shape, so caches are rebuilt.
-VERSION = 4
+VERSION = 5
 SEED = 20261127
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: "Today": the start of the last generated session, still open for sign-in.
@@ -318,8 +318,8 @@ GROUP_COMMIT = 8
 class MonthOfFeedback:
     batches: list[FeedbackBatch]
     tokens: list[FeedbackToken]
-    #: The used codes, each with the day it was used (in order of answering).
-    used: list[tuple[FeedbackToken, datetime]]
+    #: The used codes (in order of answering).
+    used: list[FeedbackToken]
     #: The answers in the groups the server would commit them in.
     groups: list[list[Feedback]]
 
@@ -333,7 +333,7 @@ def _month_of_feedback(month: date, count: int, members: list[Member], rng: rand
     weights = (85, 10, 3, 2)
     last_day = ((month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)).day
     out = MonthOfFeedback([], [], [], [])
-    answers: list[tuple[FeedbackToken, Feedback, datetime]] = []
+    answers: list[tuple[FeedbackToken, Feedback]] = []
     while len(answers) < count:
         m = members[rng.randrange(len(members))]
         issued = datetime(month.year, month.month, rng.randrange(1, last_day + 1), 9, tzinfo=SHANGHAI)
@@ -349,12 +349,11 @@ def _month_of_feedback(month: date, count: int, members: list[Member], rng: rand
                 day = min(issued.date().replace(day=rng.randrange(issued.day, last_day + 1)), ANCHOR.date())
                 comment = rng.choice(COMMENTS) if rng.random() < 0.1 else ""
                 answer = Feedback(m.code, m.school, rng.choices(options, weights)[0], day, comment)
-                used_at = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
-                answers.append((token, answer, used_at))
+                answers.append((token, answer))
     answers.sort(key=lambda a: a[1].day)
-    out.used = [(token, at) for token, _, at in answers]
+    out.used = [token for token, _ in answers]
     for i in range(0, len(answers), GROUP_COMMIT):
-        out.groups.append([a for _, a, _ in answers[i : i + GROUP_COMMIT]])
+        out.groups.append([a for _, a in answers[i : i + GROUP_COMMIT]])
     return out
 
 
@@ -411,13 +410,13 @@ def generate(scale: Scale, data_dir: Path, *, log: Any = None) -> None:
     for i in range(0, len(months), 12):
         months_of = [_month_of_feedback(month, per_month, members, rng) for month in months[i : i + 12]]
         with store.transaction():
-            # As the server writes them: each batch and its codes when issued, each used code in its batch,
+            # As the server writes them: each batch and its codes when issued, each used code with its teacher's,
             # the answers in the group commits they arrived in (each group in a bucket it picks).
             repos.batches.add_many([b for m in months_of for b in m.batches])
             repos.tokens.add_many([t for m in months_of for t in m.tokens])
             for m in months_of:
-                for token, at in m.used:
-                    repos.tokens.mark_used(token, at)
+                for token in m.used:
+                    repos.tokens.mark_used(token)
                 for answers in m.groups:
                     repos.feedback.add_many(answers)
         slips += sum(len(m.tokens) for m in months_of)
