@@ -22,7 +22,7 @@ from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 
-MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "quit")
+MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "points", "quit")
 
 
 def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
@@ -48,6 +48,7 @@ class AdminHome(AdminScreen):
         Binding("l", "open('live')", "admin.menu_live", id="admin.live"),
         Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
         Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
+        Binding("j", "open('points')", "admin.menu_points", id="admin.points"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
     ]
 
@@ -60,6 +61,7 @@ class AdminHome(AdminScreen):
         with Vertical(id="admin-home"):
             yield Static(literal(t("admin.home_title"), "bold"), id="admin-home-title")
             yield Static(literal(t("admin.locked")), id="admin-home-status")
+            yield Static(id="admin-home-points")
             with Vertical(id="admin-menu"):
                 for name in MENU:
                     yield Button(literal(t(f"admin.menu_{name}")), id=f"menu-{name}", disabled=True)
@@ -99,6 +101,9 @@ class AdminHome(AdminScreen):
             button.disabled = False
         self.query_one("#menu-sessions", Button).focus()
         self.refresh_bindings()
+        from tui.points_view import rules_warning
+
+        self.query_one("#admin-home-points", Static).update(literal(await in_thread(self, lambda: rules_warning(c))))
 
     @on(Button.Pressed)
     async def menu_pressed(self, event: Button.Pressed) -> None:
@@ -139,3 +144,7 @@ class AdminHome(AdminScreen):
             from .feedback import FeedbackScreen
 
             self.app.push_screen(FeedbackScreen(c))
+        elif name == "points":
+            from .points_board import PointsBoardScreen
+
+            self.app.push_screen(PointsBoardScreen(c))
