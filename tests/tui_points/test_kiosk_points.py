@@ -1,0 +1,224 @@
+"""The kiosk's points: the public board from home by keyboard, a member's breakdown after their PIN with their
+place highlighted, attract mode (driven by the app's injected clock), and idle / lock-down on these screens."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Button, Input
+
+from campaign import points
+from campaign.context import Campaign
+from campaign.points_periods import Period
+from storage.records import StudySession
+from tests.tui_kiosk.conftest import FakeMonotonic, screen_text, settle
+from tui.app import ChuangyouApp
+from tui.screens.kiosk_board import KioskBoard
+from tui.screens.kiosk_find import KioskFind
+from tui.screens.kiosk_home import KioskHome
+from tui.screens.kiosk_mine import KioskMine, MyPointsButton
+from tui.screens.passphrase import PassphraseScreen
+from tui.widgets.attract import ATTRACT_AFTER_S, ROTATE_S, AttractPanel
+from tui.widgets.board import Board
+
+from .conftest import SMALL, KioskApp
+
+
+async def open_board(pilot: Pilot[int]) -> None:
+    """From home to the board with the keyboard only: Tab to the board button, Enter."""
+    await settle(pilot)
+    app = pilot.app
+    for _ in range(6):
+        if isinstance(app.focused, Button) and app.focused.id == "home-board":
+            break
+        await pilot.press("tab")
+    assert isinstance(app.focused, Button) and app.focused.id == "home-board"
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def plain(app: ChuangyouApp) -> str:
+    return " ".join(screen_text(app).split())
+
+
+async def test_board_from_home_by_keyboard_names_and_totals_only(scored: Campaign, kiosk_app: KioskApp) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_board(pilot)
+        assert isinstance(app.screen, KioskBoard)
+        text = plain(app)
+        assert "积分榜" in text and "本学期" in text
+        # Ranked by the store's own leaderboard, names and totals only: no member codes, no schools.
+        board = points.leaderboard(scored, Period.TERM, "member")
+        assert [(r.name, r.points) for r in board.rows] == [("王晓明", 4), ("张伟", 3), ("李红", 2), ("王小梅", -6)]
+        for rank, name, pts in board.public_rows():
+            assert f"{rank}. {name} {pts}" in text
+        assert "T001" not in text and "第十八中学" not in text
+
+        await pilot.press("down")  # schools, pooled
+        await settle(pilot)
+        text = plain(app)
+        schools = points.leaderboard(scored, Period.TERM, "school")
+        for row in schools.rows:
+            assert row.name in text
+        assert "王晓明" not in text
+
+        await pilot.press("right")  # this term -> this year
+        await settle(pilot)
+        assert "本年度" in plain(app)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskHome)
+
+
+async def test_typing_on_the_board_starts_a_sign_in(scored: Campaign, kiosk_app: KioskApp) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_board(pilot)
+        await pilot.press("w", "x", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskFind)
+        assert app.screen.query_one(Input).value == "wxm"
+
+
+async def sign_in_as_wxm(pilot: Pilot[int], pin: str = "1234") -> None:
+    await settle(pilot)
+    await pilot.press(*"wxm", "down", "enter")
+    await settle(pilot)
+    await pilot.press(*pin, "enter")
+    await settle(pilot)
+
+
+async def test_breakdown_after_pin_with_own_place_highlighted(
+    scored: Campaign, open_now: StudySession, kiosk_app: KioskApp
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in_as_wxm(pilot)
+        assert "签到成功" in plain(app)
+        assert app.screen.query(MyPointsButton)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskMine)
+        text = plain(app)
+        # Today's sign-in counts at once: 4 + 2.
+        mine = points.breakdown(scored, "T001", Period.TERM)
+        assert mine.total == 6
+        assert "王晓明 的积分" in text and "合计 6 分" in text and "第 1 名（共 4 人）" in text
+        for line in mine.lines:
+            assert points.rule_label(line.rule) in text
+            assert f"{line.points:+d}" in text
+        assert "集中学习" in text and "3 条" in text  # three sessions on time, counted
+        board = app.screen.query_one(Board)
+        assert board.highlight == "T001"
+        # The kiosk's result deadline no longer applies: the member reads until they leave.
+        assert app.return_home_at is None
+
+
+async def test_no_breakdown_offered_after_a_wrong_pin(
+    scored: Campaign, open_now: StudySession, kiosk_app: KioskApp
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in_as_wxm(pilot, pin="9999")
+        assert not app.screen.query(MyPointsButton)
+        assert "PIN" in plain(app)
+
+
+async def test_my_points_and_board_go_home_when_idle(
+    scored: Campaign, open_now: StudySession, kiosk_app: KioskApp, monotonic: FakeMonotonic
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in_as_wxm(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskMine)
+        monotonic.advance(scored.settings.idle_timeout_s - 1)
+        app.return_home_if_idle()
+        assert isinstance(app.screen, KioskMine)
+        monotonic.advance(1)
+        app.return_home_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, KioskHome)
+        assert "王晓明 的积分" not in plain(app)
+
+        await open_board(pilot)
+        assert isinstance(app.screen, KioskBoard)
+        monotonic.advance(scored.settings.idle_timeout_s)
+        app.return_home_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, KioskHome)
+
+
+async def test_board_is_locked_down(scored: Campaign, kiosk_app: KioskApp) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_board(pilot)
+        for key in ("ctrl+q", "ctrl+c"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, PassphraseScreen), key
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, KioskBoard)
+        await app.run_action("app.quit")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, KioskBoard)
+
+
+async def test_attract_mode_rotates_on_the_injected_clock(
+    scored: Campaign, kiosk_app: KioskApp, monotonic: FakeMonotonic
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AttractPanel)
+        session = app.screen.query_one("#home-session")
+        panel.tick()
+        assert panel.showing is None and not panel.display and session.display
+
+        monotonic.advance(ATTRACT_AFTER_S - 1)
+        panel.tick()
+        assert panel.showing is None
+
+        monotonic.advance(1)
+        panel.tick()
+        await settle(pilot)
+        assert panel.showing == "board" and panel.display and not session.display
+        text = plain(app)
+        assert "积分榜 · 本学期" in text and "王晓明" in text and "按任意键开始签到" in text
+
+        monotonic.advance(ROTATE_S)
+        panel.tick()
+        await settle(pilot)
+        # No pledge board offered yet: the rotation is board, next session, board...
+        assert panel.showing == "session" and session.display and not panel.display
+
+        monotonic.advance(ROTATE_S)
+        panel.tick()
+        assert panel.showing == "board"
+
+
+async def test_a_key_during_attract_mode_lands_in_the_search(
+    scored: Campaign, kiosk_app: KioskApp, monotonic: FakeMonotonic
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AttractPanel)
+        monotonic.advance(ATTRACT_AFTER_S + 1)
+        panel.tick()
+        await settle(pilot)
+        assert panel.showing == "board"
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskFind)
+        assert app.screen.query_one(Input).value == "w"
+        await pilot.press("x", "m")
+        assert app.screen.query_one(Input).value == "wxm"
+        # Back home, the input ended attract mode.
+        await pilot.press("escape")
+        await settle(pilot)
+        panel.tick()
+        assert panel.showing is None
