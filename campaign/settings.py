@@ -15,6 +15,7 @@ from .i18n import LANGUAGES
 
 _NON_NEGATIVE = {"signin_opens_before_min", "late_after_min", "signin_closes_after_min"}
 _POSITIVE = {"idle_timeout_s", "backup_keep", "web_port"}
+_POINTS_SETTINGS = {"term_spring_start", "term_autumn_start", "points_ranking"}
 
 
 def setting_names() -> list[str]:
@@ -78,6 +79,10 @@ def update_setting(c: Campaign, name: str, raw: str) -> Settings:
         if name == "language" and value not in LANGUAGES:
             raise Refused("settings.bad_language", value=raw, languages=", ".join(LANGUAGES))
         updated = Settings.from_doc({**settings.to_doc(), name: value})
+        if name in _POINTS_SETTINGS:
+            from .points_periods import check_points_setting
+
+            check_points_setting(updated, name, raw)
         c.repos.settings.put(updated)
         c.audit("settings.set", name=name, value=str(value))
     return updated

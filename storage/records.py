@@ -261,6 +261,12 @@ class Settings(Record):
     web_port: int = 8080
     #: The URL printed in QR codes, e.g. "http://192.168.1.20:8080"; empty: derived from host and port.
     public_url: str = ""
+    #: The day the spring term starts each year (MM-DD); it runs to the day before the autumn term.
+    term_spring_start: str = "02-01"
+    #: The day the autumn term starts each year (MM-DD); it runs to the day before next spring's term.
+    term_autumn_start: str = "08-01"
+    #: How the leaderboard ranks ties: "competition" (1, 2, 2, 4) or "dense" (1, 2, 2, 3).
+    points_ranking: str = "competition"
 
 
 _ENUM_FIELDS: dict[tuple[str, str], Any] = {
