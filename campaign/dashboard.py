@@ -1,9 +1,9 @@
 """The branch dashboard (五个好): the figures behind its four charts, computed from the records every time.
 
-* attendance rate of each study session held in the period, oldest first: attended (on time, late, made up) over
-  the members expected (everyone with a record, plus active members without one while the session is not closed);
-* pledge fulfilment rate by 五带头 category: of the pledges due in the period (up to today) that were made public,
-  how many were kept (fulfilled, or evaluated with a grade other than 不合格);
+* attendance rate of each study session held (and over) in the period, oldest first: attended (on time, late, made
+  up) over the members expected (everyone with a record, plus active members without one if it was never closed);
+* pledge fulfilment rate by 五带头 category: of the pledges due in the period that were made public, how many are
+  kept so far (fulfilled, or evaluated with a grade other than 不合格);
 * parent satisfaction in the period against the branch target, with its 95 % Wilson lower bound;
 * the distribution of members' point totals, in at most :data:`MAX_BUCKETS` equal ranges.
 
@@ -23,6 +23,7 @@ from storage.records import Pledge, PledgeCategory, PledgeGrade, PledgeState, St
 from . import reports
 from . import satisfaction as sat
 from .context import Campaign
+from .study_sessions import SessionState
 
 #: Pledges in these states were made public and are owed: they count toward the fulfilment rate.
 OWED = frozenset({PledgeState.PUBLISHED, PledgeState.FULFILLED, PledgeState.EVALUATED})
@@ -33,6 +34,8 @@ MAX_BUCKETS = 8
 @dataclass(frozen=True)
 class SessionRate:
     session: StudySession
+    #: The session's local date.
+    day: date
     attended: int
     expected: int
 
@@ -83,10 +86,19 @@ def session_rates(c: Campaign, first: date | None, last: date | None) -> tuple[S
     if hi < lo:
         return ()
     report = reports.attendance_report(c, lo, hi)
-    now = c.now()
-    lines = [line for line in report.sessions if line.session.start <= now]
-    lines.sort(key=lambda line: line.session.start)
-    return tuple(SessionRate(line.session, line.attended, sum(line.counts.values()) + line.missing) for line in lines)
+    # Only sessions that are over: an open one's rate is still growing.
+    lines = sorted(
+        (line for line in report.sessions if line.state == SessionState.CLOSED), key=lambda x: x.session.start
+    )
+    return tuple(
+        SessionRate(
+            line.session,
+            line.session.start.astimezone(c.tz).date(),
+            line.attended,
+            sum(line.counts.values()) + line.missing,
+        )
+        for line in lines
+    )
 
 
 def kept(pledge: Pledge) -> bool:
@@ -96,13 +108,11 @@ def kept(pledge: Pledge) -> bool:
 
 
 def pledge_rates(c: Campaign, first: date | None, last: date | None) -> tuple[CategoryRate, ...]:
-    """Fulfilment by category of the public pledges due between ``first`` and ``last``, and not after today."""
-    today = c.now().astimezone(c.tz).date()
-    hi = min(last, today) if last is not None else today
+    """Fulfilment so far, by category, of the public pledges due between ``first`` and ``last`` (None: no bound)."""
     owed: Counter[PledgeCategory] = Counter()
     done: Counter[PledgeCategory] = Counter()
     for p in c.repos.pledges.all():
-        if p.state not in OWED or p.due > hi or (first is not None and p.due < first):
+        if p.state not in OWED or (last is not None and p.due > last) or (first is not None and p.due < first):
             continue
         owed[p.category] += 1
         done[p.category] += kept(p)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
@@ -40,7 +41,7 @@ async def test_board_from_admin_home_and_breakdown_of_anyone(scored: Campaign, a
     async with app.run_test(size=SMALL) as pilot:
         await open_points(pilot)
         table = app.screen.query_one(DataTable)
-        keys = [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
+        keys = [table.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value for i in range(table.row_count)]
         assert keys == [r.key for r in points.leaderboard(scored, Period.TERM, "member").rows]
         # The third row (李红) — anyone's breakdown, not only the top.
         await pilot.press("down", "down", "enter")

@@ -45,6 +45,11 @@ def blocks(value: float, scale: float, width: int) -> str:
     return FULL * full + (EIGHTHS[rest] if rest else "")
 
 
+def rjust_cells(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells (a CJK character takes two)."""
+    return " " * max(width - cell_len(text), 0) + text
+
+
 def chart_lines(
     bars: list[Bar],
     width: int,
@@ -76,7 +81,7 @@ def chart_lines(
                 (body[:split], bar.style),
                 (body[split:], "$foreground 40%"),
                 " ",
-                (fit(bar.figure, figures).rjust(figures), "bold"),
+                (rjust_cells(fit(bar.figure, figures), figures), "bold"),
             )
         )
     return Content("\n").join(lines)

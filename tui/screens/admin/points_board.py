@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,8 +20,9 @@ from textual.widgets import DataTable, Footer, Static
 
 from campaign.context import Campaign
 from campaign.i18n import t
-from tui.points_view import PERIODS, BoardView, admin_board_view, export_board, period_title, points_text, rules_warning
+from tui.points_view import PERIODS, AdminRow, BoardView, admin_board_view, export_board, period_title, rules_warning
 from tui.text import cell, literal
+from tui.widgets.board import points_text
 
 from .form import Field, FormScreen
 from .points_base import PointsAdminScreen
@@ -95,10 +97,7 @@ class PointsBoardScreen(PointsAdminScreen):
             table.add_column(cell(t(f"points_ui.{key}")), key=key)
         refill(table, ((row.key, self.cells(row)) for row in view.admin_rows))
 
-    def cells(self, row: object) -> list[object]:
-        from tui.points_view import AdminRow
-
-        assert isinstance(row, AdminRow)
+    def cells(self, row: AdminRow) -> list[Text]:
         if self.by == "school":
             return [
                 cell(str(row.rank)),

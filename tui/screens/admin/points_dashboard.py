@@ -41,10 +41,10 @@ def rate_figure(rate: float | None, part: int, whole: int) -> str:
     )
 
 
-def attendance_bars(d: Dashboard, tz_date: bool = True) -> list[Bar]:
+def attendance_bars(d: Dashboard) -> list[Bar]:
     return [
         Bar(
-            f"{s.session.start:%m-%d} {one_line(s.session.title)}",
+            f"{s.day:%m-%d} {one_line(s.session.title)}",
             s.rate,
             rate_figure(s.rate, s.attended, s.expected),
             "$success" if s.rate is not None and s.rate >= 0.9 else "$warning",
