@@ -7,17 +7,18 @@ language. The kiosk's public board carries names and totals only.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from campaign.points_calc import Leaderboard, PointsLine
-from campaign.points_periods import Period
+from typing import Any
 
 from campaign import points
 from campaign.context import Campaign
 from campaign.dashboard import Dashboard, branch_dashboard
 from campaign.i18n import t
+from campaign.points_calc import Leaderboard, PointsLine
+from campaign.points_periods import Period
 from storage.records import Member, PointsAdjustment
 from tui.text import one_line
 from tui.widgets.board import BoardRow
@@ -26,6 +27,8 @@ PERIODS: tuple[str, ...] = tuple(str(p) for p in Period)
 BY: tuple[str, ...] = ("member", "school")
 #: Record notes shown beside a breakdown line at most (the count says how many there are).
 NOTES_SHOWN = 3
+#: Pledges on one page of the attract-mode pledge board.
+PLEDGES_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -179,9 +182,22 @@ def dashboard_view(c: Campaign, period: str) -> tuple[BoardView, Dashboard]:
     return board, branch_dashboard(c, board.first, board.last, totals)
 
 
-def pledge_board_lines(c: Campaign) -> list[str] | None:
-    """The pledge board's lines for attract mode, or None while the pledge module offers no public board.
+def pledge_board_lines(c: Campaign, page: int = 0, per_page: int = PLEDGES_SHOWN) -> list[str] | None:
+    """One page of the public pledge board for attract mode (name · category · pledge), or None when the pledge
+    module offers no board (then attract mode rotates the leaderboard and the next session only).
 
-    Hook: when ``campaign.pledges`` grows a public board query, call it here (names, categories, pledge texts).
+    The hook: ``campaign.pledge_queries.pledge_board(c, page=, per_page=)`` (issue 9) is looked up by name, so this
+    works whether or not that module is merged; its lines need ``.name`` and ``.pledge`` (``.category``, ``.text``).
     """
-    return None
+    try:
+        queries = importlib.import_module("campaign.pledge_queries")
+    except ImportError:
+        return None
+    board: Any = getattr(queries, "pledge_board", None)
+    if board is None:
+        return None
+    shown = board(c, page=page, per_page=per_page)
+    return [
+        f"{one_line(line.name)} · {t(f'points_ui.category_{line.pledge.category}')} · {one_line(line.pledge.text)}"
+        for line in shown.lines
+    ]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.events import Key
 from textual.message import Message
@@ -33,12 +33,15 @@ def board_headings(by: str) -> tuple[str, str, str]:
     return (t("points_ui.col_rank"), name, t("points_ui.col_points"))
 
 
-def tabs(period: str, by: str) -> Content:
-    """The period and member/school choices on one line, the chosen ones highlighted."""
+def tabs(period: str, by: str | None) -> Content:
+    """The period and member/school choices on one line, the chosen ones highlighted (no choice of board when
+    ``by`` is None)."""
     parts: list[Content] = []
     for p in PERIODS:
         label = f" {t(f'points_ui.period_{p}')} "
         parts.append(Content.styled(label, "bold reverse $primary") if p == period else Content(label))
+    if by is None:
+        return Content("").join(parts)
     parts.append(Content("   │   "))
     for b in BY:
         label = f" {t(f'points_ui.by_{b}')} "
@@ -73,7 +76,8 @@ class KioskBoard(Screen[None]):
         with Vertical(id="kboard"):
             yield Static(id="kboard-title")
             yield Static(id="kboard-tabs")
-            yield Board(board_headings(self.by), id="kboard-board")
+            with Center(id="kboard-center"):
+                yield Board(board_headings(self.by), id="kboard-board")
             yield Static(id="kboard-hint")
 
     def on_mount(self) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.events import Key
 from textual.message import Message
@@ -62,11 +62,11 @@ class MyPointsButton(Button):
 
 def offer_my_points(screen: Screen[None], outcome: Outcome) -> None:
     """Under a sign-in result on ``screen``, offer the member their points (when the PIN was checked)."""
-    for old in screen.query(MyPointsButton):
+    for old in screen.query("#mine-offer"):
         old.remove()
     if outcome.member is None or outcome.kind not in PIN_CHECKED:
         return
-    screen.query_one("#result-layer Center").mount(MyPointsButton(outcome.member))
+    screen.query_one("#result-layer").mount(Center(MyPointsButton(outcome.member), id="mine-offer"))
 
 
 class KioskMine(Screen[None]):
@@ -97,7 +97,8 @@ class KioskMine(Screen[None]):
             yield Static(id="mine-tabs")
             yield Static(id="mine-total")
             yield Breakdown(id="mine-lines")
-            yield Board(board_headings("member"), id="mine-board")
+            with Center(id="mine-center"):
+                yield Board(board_headings("member"), id="mine-board")
             yield Static(id="mine-hint")
 
     def on_mount(self) -> None:
@@ -121,7 +122,7 @@ class KioskMine(Screen[None]):
     def paint(self) -> None:
         name = member_name(self.member)
         self.query_one("#mine-title", Static).update(message("points_ui.mine_title", "bold $primary", name=name))
-        self.query_one("#mine-tabs", Static).update(tabs(self.period, "member"))
+        self.query_one("#mine-tabs", Static).update(tabs(self.period, None))
         total = self.query_one("#mine-total", Static)
         lines = self.query_one(Breakdown)
         board = self.query_one(Board)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -62,9 +62,13 @@ class AttractPanel(Vertical):
         width: 100%;
         text-align: center;
     }
-    AttractPanel > #attract-board {
-        width: 60;
-        max-width: 100%;
+    AttractPanel #attract-center {
+        height: 1fr;
+    }
+    AttractPanel #attract-board {
+        width: 60%;
+        min-width: 46;
+        max-width: 72;
     }
     AttractPanel > #attract-hint {
         width: 100%;
@@ -84,6 +88,8 @@ class AttractPanel(Vertical):
         self.showing: str | None = None
         self.board: BoardView | None = None
         self.pledges: list[str] | None = None
+        #: Each round of attract mode shows the next page of the pledge board.
+        self.rounds = 0
         self.can_focus = False
 
     @property
@@ -92,7 +98,8 @@ class AttractPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="attract-title")
-        yield Board(("", "", ""), id="attract-board")
+        with Center(id="attract-center"):
+            yield Board(("", "", ""), id="attract-board")
         yield Static(id="attract-pledges")
         yield Static(id="attract-hint")
 
@@ -115,10 +122,12 @@ class AttractPanel(Vertical):
             self.paint()
 
     def load(self) -> None:
-        c = self.kiosk.campaign
+        c, page = self.kiosk.campaign, self.rounds
+        self.rounds += 1
 
         def read() -> None:
-            self.post_message(self.Loaded(board_view(c, ATTRACT_PERIOD, "member"), pledge_board_lines(c)))
+            board = board_view(c, ATTRACT_PERIOD, "member")
+            self.post_message(self.Loaded(board, pledge_board_lines(c, page) or pledge_board_lines(c, 0)))
 
         self.run_worker(read, thread=True, exclusive=True, group="attract", exit_on_error=False)
 
@@ -134,7 +143,7 @@ class AttractPanel(Vertical):
         title = self.query_one("#attract-title", Static)
         board = self.query_one(Board)
         pledges = self.query_one("#attract-pledges", Static)
-        board.display = showing == BOARD
+        self.query_one("#attract-center").display = showing == BOARD
         pledges.display = showing == PLEDGES
         self.query_one("#attract-hint", Static).update(Content.styled(t("points_ui.attract_hint"), "bold"))
         if showing == BOARD:

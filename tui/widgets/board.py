@@ -14,8 +14,6 @@ from textual.widget import Widget
 
 from tui.text import pad
 
-#: Widest name column, in terminal cells (a longer name ends in "…").
-NAME_WIDTH = 30
 RANK_WIDTH = 4
 POINTS_WIDTH = 8
 
@@ -50,7 +48,8 @@ def board_lines(
     rows: list[BoardRow], width: int, room: int, highlight: str | None, headings: tuple[str, str, str]
 ) -> Content:
     """The board as lines: a heading, then as many rows as ``room`` allows (see :func:`visible_rows`)."""
-    name_width = max(min(NAME_WIDTH, width - RANK_WIDTH - POINTS_WIDTH - 4), 6)
+    # The name column takes the width the screen gives the board (a longer name ends in "…").
+    name_width = max(width - RANK_WIDTH - POINTS_WIDTH - 4, 6)
     rank_h, name_h, points_h = headings
     points_head = " " * max(POINTS_WIDTH - cell_len(points_h), 0) + points_h
     head = f"{pad(rank_h, RANK_WIDTH)}  {pad(name_h, name_width)}  {points_head}"
