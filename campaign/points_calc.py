@@ -292,8 +292,8 @@ def ranks(values: Sequence[int | float | Fraction], style: str = "competition") 
 
 
 def member_rows(totals: Iterable[tuple[str, str, str, int]], style: str) -> tuple[BoardRow, ...]:
-    """Rank ``(code, name, school, points)``: points high to low, then name and code for a stable order."""
-    ordered = sorted(totals, key=lambda r: (-r[3], r[1], r[0]))
+    """Rank ``(code, name, school, points)``: points high to low; ties in member-code order."""
+    ordered = sorted(totals, key=lambda r: (-r[3], r[0]))
     rank_list = ranks([r[3] for r in ordered], style)
     return tuple(
         BoardRow(rank, code, name, pts, school=school, total=pts)

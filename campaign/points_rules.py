@@ -148,17 +148,26 @@ def validate_rules(text: str) -> tuple[Rules | None, list[RuleProblem]]:
             problems.append(_unknown("points.err_unknown_rule", table, list(_SCHEMA), lines.table(table)))
         elif not isinstance(value, dict):
             problems.append(RuleProblem("points.err_not_table", {"name": table}, lines.key(None, table)))
+    # A misspelt name is reported once, as unknown with its likely meaning, not again as a missing one.
+    meant = {p.params["hint"] for p in problems}
     for table, keys in _SCHEMA.items():
-        section = data.get(table, {})
+        if table not in data:
+            if table not in meant:
+                problems.append(RuleProblem("points.err_missing_rule", {"name": table}))
+            continue
+        section = data[table]
         if not isinstance(section, dict):
             continue
+        misspelt: set[str] = set()
         for key in section:
             if key not in keys:
-                problems.append(_unknown("points.err_unknown_key", f"{table}.{key}", _qualified(table, keys), None))
-                problems[-1] = _with_line(problems[-1], lines.key(table, key))
+                problem = _unknown("points.err_unknown_key", f"{table}.{key}", _qualified(table, keys), None)
+                problems.append(_with_line(problem, lines.key(table, key)))
+                misspelt.add(problem.params["hint"])
         for key in keys:
-            if key not in section and (table, key) not in _OPTIONAL:
-                problems.append(RuleProblem("points.err_missing_key", {"name": f"{table}.{key}"}, lines.table(table)))
+            name = f"{table}.{key}"
+            if key not in section and (table, key) not in _OPTIONAL and name not in misspelt:
+                problems.append(RuleProblem("points.err_missing_key", {"name": name}, lines.table(table)))
     checker = _Checker(data, lines, problems)
     attendance = {s: checker.points("attendance", str(s)) for s in AttendanceStatus}
     cap = checker.cap("attendance", "cap_per_year")

@@ -11,7 +11,7 @@ from typing import Any
 from campaign.i18n import t
 from storage import Store
 from storage.backup import create_backup, list_backups, read_backup, restore, verify_backup
-from storage.check import check_store
+from storage.check import Problem, check_store
 from storage.errors import StoreError
 
 from .common import EXIT_OK, EXIT_REFUSED, add_json, emit, refuse, resolved_data_dir, store_error_message
@@ -45,11 +45,19 @@ def _check(args: argparse.Namespace) -> int:
             problems = check_store(store)
     except StoreError as exc:
         return refuse(store_error_message(exc))
+    problems.extend(_points_rules_problems(store))
     warnings = _backup_warnings(store)
     doc = {"ok": not problems, "problems": [p.to_json() for p in problems], "warnings": warnings}
     human = t("cli.check_ok") if not problems else "\n".join(f"{p.path}: {p.detail}" for p in problems)
     emit(args, doc, "\n".join([human, *warnings]))
     return EXIT_OK if not problems else EXIT_REFUSED
+
+
+def _points_rules_problems(store: Store) -> list[Problem]:
+    from campaign.points_rules import check_rules_file, rules_path
+
+    path = str(rules_path(store.root))
+    return [Problem(path, p.message()) for p in check_rules_file(store.root)]
 
 
 def _backup_warnings(store: Store) -> list[str]:
