@@ -2,13 +2,13 @@
 pledge, a session open at the fixed "now" for sign-ins, and the kiosk and secretary apps.
 
 Points this term with the default rules (on time +2, late +1, excused 0, absent −3):
-王晓明 T001 4 · 张伟 T003 3 · 李红 T002 2 · 王小梅 T004 −6.
+王晓明 T001 4 + 3 (a pledge evaluated 良好) · 张伟 T003 3 · 李红 T002 2 · 王小梅 T004 −6.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,7 @@ from campaign import study_sessions as ss
 from campaign.clock import FixedClock
 from campaign.context import Campaign
 from campaign.signin import sign_in
-from storage.records import StudySession
+from storage.records import Pledge, PledgeCategory, PledgeGrade, PledgeState, StudySession
 from tests.conftest import NOW, SHANGHAI
 from tests.tui_admin.conftest import PASSPHRASE
 from tests.tui_kiosk.conftest import FakeMonotonic
@@ -53,6 +53,34 @@ def scored_campaign(c: Campaign, clock: FixedClock) -> Campaign:
     ss.close_session(c, second.id)
 
     clock.set(NOW)
+    # Pledges as stored records (the pledge workflow is issue 9's): one kept (良好, +3), one still owed.
+    with c.store.transaction():
+        created = datetime(2026, 9, 1, 10, 0, tzinfo=SHANGHAI)
+        c.repos.pledges.add(
+            Pledge(
+                "",
+                "T001",
+                PledgeCategory.STUDY,
+                "研读两本教育专著",
+                "读书笔记 2 篇",
+                date(2026, 11, 20),
+                PledgeState.EVALUATED,
+                created,
+                grade=PledgeGrade.GOOD,
+            )
+        )
+        c.repos.pledges.add(
+            Pledge(
+                "",
+                "T003",
+                PledgeCategory.SERVICE,
+                "每月家访 3 户",
+                "家访 15 户",
+                date(2026, 12, 31),
+                PledgeState.PUBLISHED,
+                created,
+            )
+        )
     batch = feedback.issue_batch(c, "T001", 3, class_label="初二(3)班")
     for code, option in zip(batch.codes, ("satisfied", "satisfied", "basically"), strict=True):
         feedback.answer(c, code, option)

@@ -14,6 +14,7 @@ from campaign import dashboard, points
 from campaign.context import Campaign
 from campaign.points_periods import Period
 from campaign.points_rules import rules_path
+from storage.records import PledgeCategory
 from tests.tui_admin.conftest import log_in, settle, type_text, until
 from tests.tui_kiosk.conftest import screen_text
 from tui.app import ChuangyouApp
@@ -167,7 +168,10 @@ async def test_dashboard_figures_against_the_store(scored: Campaign, admin_app: 
         assert "目标 90%" in text and "样本尚不足以确信" in text
         # Points distribution: four members.
         assert sum(b.members for b in d.points) == 4
-        assert "学习提高" in text
+        # Pledges: the one due this term in 学习提高 was kept; the 服务群众 one is still owed.
+        rates = {p.category: (p.kept, p.owed) for p in d.pledges}
+        assert rates[PledgeCategory.STUDY] == (1, 1) and rates[PledgeCategory.SERVICE] == (0, 1)
+        assert "学习提高" in text and "100.0%（1/1）" in text and "0.0%（0/1）" in text
 
 
 async def test_export_the_board(scored: Campaign, admin_app: KioskApp, tmp_path: Path) -> None:

@@ -3,6 +3,10 @@ place highlighted, attract mode (driven by the app's injected clock), and idle /
 
 from __future__ import annotations
 
+import sys
+import types
+
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Input
 
@@ -49,7 +53,7 @@ async def test_board_from_home_by_keyboard_names_and_totals_only(scored: Campaig
         assert "积分榜" in text and "本学期" in text
         # Ranked by the store's own leaderboard, names and totals only: no member codes, no schools.
         board = points.leaderboard(scored, Period.TERM, "member")
-        assert [(r.name, r.points) for r in board.rows] == [("王晓明", 4), ("张伟", 3), ("李红", 2), ("王小梅", -6)]
+        assert [(r.name, r.points) for r in board.rows] == [("王晓明", 7), ("张伟", 3), ("李红", 2), ("王小梅", -6)]
         for rank, name, pts in board.public_rows():
             assert f"{rank}. {name} {pts}" in text
         assert "T001" not in text and "第十八中学" not in text
@@ -101,10 +105,10 @@ async def test_breakdown_after_pin_with_own_place_highlighted(
         await settle(pilot)
         assert isinstance(app.screen, KioskMine)
         text = plain(app)
-        # Today's sign-in counts at once: 4 + 2.
+        # Today's sign-in counts at once: 4 + 3 + 2.
         mine = points.breakdown(scored, "T001", Period.TERM)
-        assert mine.total == 6
-        assert "王晓明 的积分" in text and "合计 6 分" in text and "第 1 名（共 4 人）" in text
+        assert mine.total == 9
+        assert "王晓明 的积分" in text and "合计 9 分" in text and "第 1 名（共 4 人）" in text
         for line in mine.lines:
             assert points.rule_label(line.rule) in text
             assert f"{line.points:+d}" in text
@@ -222,3 +226,43 @@ async def test_a_key_during_attract_mode_lands_in_the_search(
         await settle(pilot)
         panel.tick()
         assert panel.showing is None
+
+
+class FakePledge:
+    def __init__(self, category: str, text: str) -> None:
+        self.category, self.text = category, text
+
+
+class FakeLine:
+    def __init__(self, name: str, category: str, text: str) -> None:
+        self.name, self.pledge = name, FakePledge(category, text)
+
+
+class FakeQueries(types.ModuleType):
+    """Stands in for issue 9's ``campaign.pledge_queries`` (its public board query, by name)."""
+
+    def pledge_board(self, c: Campaign, *, page: int = 0, per_page: int = 8) -> types.SimpleNamespace:
+        return types.SimpleNamespace(lines=[FakeLine("王晓明", "service", "每月家访 [bold]3[/] 户")])
+
+
+async def test_attract_mode_rotates_the_pledge_board_when_there_is_one(
+    scored: Campaign, kiosk_app: KioskApp, monotonic: FakeMonotonic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "campaign.pledge_queries", FakeQueries("campaign.pledge_queries"))
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AttractPanel)
+        monotonic.advance(ATTRACT_AFTER_S)
+        panel.tick()
+        await settle(pilot)
+        assert panel.panels == ("board", "pledges", "session")
+        monotonic.advance(ROTATE_S)
+        panel.tick()
+        await settle(pilot)
+        assert panel.showing == "pledges"
+        text = plain(app)
+        assert "承诺公示" in text and "王晓明 · 服务群众 · 每月家访 [bold]3[/] 户" in text
+        monotonic.advance(ROTATE_S)
+        panel.tick()
+        assert panel.showing == "session"

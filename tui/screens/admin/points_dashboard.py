@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Footer, Static
@@ -27,6 +27,8 @@ from tui.widgets.bar_chart import Bar, BarChart
 
 from .points_base import PointsAdminScreen
 
+#: From this many columns on, the charts stand two by two.
+WIDE = 160
 #: At most this many sessions are charted (the latest); older ones are in the attendance reports.
 MAX_SESSIONS = 12
 
@@ -118,16 +120,17 @@ class DashboardScreen(PointsAdminScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="dash-title", classes="screen-title")
         with VerticalScroll(id="dash-body"):
-            yield Static(id="dash-satisfaction-title", classes="dash-heading")
-            yield BarChart(id="dash-satisfaction")
-            yield Static(id="dash-satisfaction-note", classes="dash-note")
-            yield Static(id="dash-attendance-title", classes="dash-heading")
-            yield BarChart(id="dash-attendance")
-            yield Static(id="dash-pledges-title", classes="dash-heading")
-            yield BarChart(id="dash-pledges")
-            yield Static(id="dash-points-title", classes="dash-heading")
-            yield BarChart(id="dash-points")
+            for name in ("satisfaction", "attendance", "pledges", "points"):
+                with Vertical(classes="dash-section"):
+                    yield Static(id=f"dash-{name}-title", classes="dash-heading")
+                    yield BarChart(id=f"dash-{name}")
+                    if name == "satisfaction":
+                        yield Static(id="dash-satisfaction-note", classes="dash-note")
         yield Footer()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # A staffroom screen shows the four charts two by two; an SSH window one under the other.
+        self.set_class(event.size.width >= WIDE, "-wide")
 
     def on_mount(self) -> None:
         self.query_one("#dash-title", Static).update(literal(t("points_ui.dash_title"), "bold"))
