@@ -169,10 +169,11 @@ def rules_view(c: Campaign) -> RulesView:
     return RulesView(status.path, status.messages(), rules)
 
 
-def rules_warning(c: Campaign) -> str:
-    """One line for the admin home screen when the rules file is broken ("" when it is good)."""
+def rules_warning(c: Campaign, where: str = "home") -> str:
+    """One line for the admin home screen (``where="home"``) or the points board (``"board"``) when the rules file
+    is broken ("" when it is good)."""
     status = points.rules_status(c)
-    return "" if status.ok else t("points_ui.home_rules_broken", count=len(status.problems))
+    return "" if status.ok else t(f"points_ui.{where}_rules_broken", count=len(status.problems))
 
 
 def dashboard_view(c: Campaign, period: str) -> tuple[BoardView, Dashboard]:

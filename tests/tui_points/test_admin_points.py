@@ -126,7 +126,7 @@ async def test_broken_rules_file_on_admin_home_and_rules_screen(scored: Campaign
         assert "积分规则文件有 1 处错误，正在使用上一次正确的规则" in text
         await pilot.press("j")
         await settle(pilot)
-        assert "积分规则文件有 1 处错误" in plain(app)
+        assert "积分规则文件有 1 处错误，正在使用上一次正确的规则。按 u 查看" in plain(app)
         await pilot.press("u")
         await settle(pilot)
         assert isinstance(app.screen, RulesScreen)

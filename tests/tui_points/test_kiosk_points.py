@@ -13,6 +13,7 @@ from textual.widgets import Button, Input
 from campaign import points
 from campaign.context import Campaign
 from campaign.points_periods import Period
+from campaign.roster import add_member
 from storage.records import StudySession
 from tests.tui_kiosk.conftest import FakeMonotonic, screen_text, settle
 from tui.app import ChuangyouApp
@@ -266,3 +267,17 @@ async def test_attract_mode_rotates_the_pledge_board_when_there_is_one(
         monotonic.advance(ROTATE_S)
         panel.tick()
         assert panel.showing == "session"
+
+
+async def test_names_that_look_like_markup_are_shown_as_typed(scored: Campaign, kiosk_app: KioskApp) -> None:
+    evil = "[@click=app.quit]x[/]"
+    add_member(scored, "T005", evil, "第十八中学", pin="1234")
+    add_member(scored, "T006", "[bold]粗[/bold]" + "长" * 150, "实验小学", pin="1234")
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_board(pilot)
+        text = plain(app)
+        assert evil in text and "[bold]粗[/bold]长" in text
+        await pilot.click(Board, offset=(10, 5))
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, KioskBoard)

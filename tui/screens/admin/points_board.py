@@ -80,7 +80,7 @@ class PointsBoardScreen(PointsAdminScreen):
     @work(thread=True, exclusive=True, group="points-board")
     def load(self) -> None:
         c = self.campaign
-        self.post_message(self.Loaded(admin_board_view(c, self.period, self.by), rules_warning(c)))
+        self.post_message(self.Loaded(admin_board_view(c, self.period, self.by), rules_warning(c, "board")))
 
     def on_points_board_screen_loaded(self, event: Loaded) -> None:
         view = event.view
