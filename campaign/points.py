@@ -255,7 +255,8 @@ def leaderboard(
     index = index_for(c)
     index.refresh(c, today_)
     first, last = period_bounds(c.settings, period, today_)
-    totals = [(m.code, m.name, m.school, index.total(m.code, first, last)) for m in index.active_members()]
+    points = index.totals(first, last)
+    totals = [(m.code, m.name, m.school, points.get(m.code, 0)) for m in index.active_members()]
     return _board(c, period, by, first, last, totals)
 
 
@@ -344,6 +345,7 @@ def export_leaderboard(c: Campaign, board: Leaderboard, out: Path, lang: str | N
 
 def _write_xlsx(out: Path, table: list[list[object]], title: str) -> None:
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     wb = Workbook()
     ws = wb.active
@@ -351,6 +353,10 @@ def _write_xlsx(out: Path, table: list[list[object]], title: str) -> None:
     ws.title = title[:31]
     for r, row in enumerate(table, start=1):
         for col, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                # A control character in a name (stored before names were normalised) would make openpyxl refuse
+                # the whole file (IllegalCharacterError): drop it from the cell.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
             cell = ws.cell(row=r, column=col, value=value)  # type: ignore[call-overload]
             if isinstance(value, str):
                 cell.data_type = "s"  # user text is never a formula

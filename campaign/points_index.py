@@ -48,6 +48,8 @@ Signature = tuple[int, int, int, int]
 _STATUS_CODES = {str(s): i for i, s in enumerate(AttendanceStatus, start=1)}
 _STATUSES = (None, *AttendanceStatus)
 _OPTIONS = {str(o): i for i, o in enumerate(FeedbackOption)}
+#: How many periods' totals are kept up to date (month, term, year, all — and a few others a screen asked for).
+_PERIODS_KEPT = 8
 
 
 def _sig(st: os.stat_result) -> Signature:
@@ -107,6 +109,8 @@ class PointsIndex:
         # pledges: partition → pledge id → (member, fact)
         self._pledge_parts: dict[str, dict[str, tuple[str, PledgeFact]]] = {}
         self._pledges: dict[str, dict[str, PledgeFact]] = {}
+        self._pledge_first: dict[str, date | None] = {}
+        self._term_of_day: dict[str, Term] = {}
         # feedback: month ("YYYY-MM") → member → term → counts; and the sums per member
         self._fb_months: dict[str, dict[str, dict[Term, list[int]]]] = {}
         self._fb: dict[str, dict[Term, list[int]]] = {}
@@ -114,6 +118,7 @@ class PointsIndex:
         self._ctx: Context | None = None
         self._ctx_key: object = None
         self._ledgers: dict[str, _Ledger] = {}
+        self._period_totals: dict[tuple[date | None, date | None], dict[str, int]] = {}
         self._dirty: set[str] = set()
         self._all_dirty = True
 
@@ -132,8 +137,15 @@ class PointsIndex:
             return member_entries(self._facts(code), self._ctx)
 
     def totals(self, first: date | None, last: date | None) -> dict[str, int]:
+        """Every member's points between ``first`` and ``last`` (kept per period and updated member by member)."""
         with self._lock:
-            return {code: ledger.between(first, last) for code, ledger in self._ledgers.items()}
+            totals = self._period_totals.get((first, last))
+            if totals is None:
+                if len(self._period_totals) >= _PERIODS_KEPT:
+                    self._period_totals.pop(next(iter(self._period_totals)))
+                totals = {code: ledger.between(first, last) for code, ledger in self._ledgers.items()}
+                self._period_totals[(first, last)] = totals
+            return totals
 
     # ---------------------------------------------------------------------------------------- refreshing
     def refresh(self, c: Campaign, today: date) -> None:
@@ -162,17 +174,29 @@ class PointsIndex:
                 self._all_dirty = True
             self._rebuild()
 
+    def _known(self, code: str) -> bool:
+        return any(code in d for d in (self._members, self._att, self._pledges, self._fb, self._adjustments))
+
     def _rebuild(self) -> None:
         assert self._ctx is not None
-        codes = set(self._members) | set(self._att) | set(self._pledges) | set(self._fb) | set(self._adjustments)
         if self._all_dirty:
+            self._ledgers.clear()
+            self._period_totals.clear()
+            codes = set(self._members) | set(self._att) | set(self._pledges) | set(self._fb) | set(self._adjustments)
             dirty = codes
         else:
-            dirty = self._dirty & codes
-            for gone in self._dirty - codes:
-                self._ledgers.pop(gone, None)
+            dirty = set()
+            for code in self._dirty:
+                if self._known(code):
+                    dirty.add(code)
+                else:
+                    self._ledgers.pop(code, None)
+                    for totals in self._period_totals.values():
+                        totals.pop(code, None)
         for code in dirty:
-            self._ledgers[code] = _ledger(member_entries(self._facts(code), self._ctx))
+            ledger = self._ledgers[code] = _ledger(member_entries(self._facts(code), self._ctx))
+            for (first, last), totals in self._period_totals.items():
+                totals[code] = ledger.between(first, last)
         self._dirty.clear()
         self._all_dirty = False
 
@@ -202,12 +226,7 @@ class PointsIndex:
         )
 
     def _ended_terms(self, today: date) -> list[Term]:
-        firsts = [
-            p.created
-            for part in self._pledge_parts.values()
-            for _, p in part.values()
-            if p.state not in NOT_COUNTED_PLEDGE_STATES
-        ]
+        firsts = [d for d in self._pledge_first.values() if d is not None]
         if not firsts:
             return []
         first = min(firsts)
@@ -319,6 +338,8 @@ class PointsIndex:
                 self._pledges.setdefault(after[0], {})[pid] = after[1]
                 self._dirty.add(after[0])
         self._pledge_parts[partition] = facts
+        made = [p.created for _, p in facts.values() if p.state not in NOT_COUNTED_PLEDGE_STATES]
+        self._pledge_first[partition] = min(made) if made else None
 
     # ---------------------------------------------------------------------------- attendance and feedback
     def _changed_in(self, folder: str) -> list[str]:
@@ -328,8 +349,15 @@ class PointsIndex:
             mtime = os.stat(dir_path).st_mtime_ns
         except FileNotFoundError:
             return [p for p in self._sigs if p.startswith(folder + "/")]
-        if self._dir_mtimes.get(folder) == mtime:
+        seen_mtime = self._dir_mtimes.get(folder)
+        if seen_mtime == mtime:
             return []
+        if seen_mtime is not None:
+            own = self.store.commits_into(dir_path, seen_mtime, mtime)
+            if own is not None:
+                # Only this process wrote here since the last look: check just the partitions it committed.
+                self._dir_mtimes[folder] = mtime
+                return [p for p in dict.fromkeys(own) if self.store.signature(p) != self._sigs.get(p)]
         changed: list[str] = []
         seen: set[str] = set()
         with os.scandir(dir_path) as it:
@@ -383,7 +411,9 @@ class PointsIndex:
                     continue
                 self._sigs[partition] = sig
                 for d in data.get("feedback", {}).values():
-                    term = term_of(self._settings, date.fromisoformat(d["day"]))
+                    term = self._term_of_day.get(d["day"])
+                    if term is None:
+                        term = self._term_of_day[d["day"]] = term_of(self._settings, date.fromisoformat(d["day"]))
                     n = counts.setdefault(d["member"], {}).setdefault(term, [0, 0, 0, 0])
                     n[_OPTIONS[d["option"]]] += 1
             old = self._fb_months.get(month, {})

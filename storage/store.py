@@ -17,12 +17,14 @@ changes, so a process always sees other processes' committed writes without re-p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +122,9 @@ class Store:
         self._paths: dict[str, Path] = {}
         self._snapshot_guard = threading.Lock()
         self.commits = 0
+        # This process's own commits per directory: (directory mtime before, after, partitions), taken under the
+        # lock, so a reader can tell whether a directory's new mtime is explained by them alone (commits_into).
+        self._commit_marks: dict[str, deque[tuple[int, int, tuple[str, ...]]]] = {}
 
     # ----------------------------------------------------------------- paths
     def path(self, partition: str) -> Path:
@@ -204,6 +209,7 @@ class Store:
         finals = {p: self.path(p) for p in encoded}
         for final in finals.values():
             final.parent.mkdir(parents=True, exist_ok=True)
+        marks_before = self._dir_mtimes(finals.values())
         if len(encoded) == 1:
             ((p, blob),) = encoded.items()
             try:
@@ -229,6 +235,7 @@ class Store:
                     failed = next((finals[p] for p in encoded if p not in temps), self.root / journal.JOURNAL_NAME)
                     raise StoreWriteFailed(failed, exc) from exc
         self.commits += 1
+        self._mark_commit(marks_before, finals)
         with self._snapshot_guard:
             for p in encoded:
                 try:
@@ -310,6 +317,36 @@ class Store:
         if txn is None:
             raise OutsideTransaction(f"write to {partition!r} outside a transaction")
         txn.write(partition, data)
+
+    def _dir_mtimes(self, finals: Iterable[Path]) -> dict[Path, int]:
+        out: dict[Path, int] = {}
+        for folder in {f.parent for f in finals}:
+            with contextlib.suppress(FileNotFoundError):
+                out[folder] = os.stat(folder).st_mtime_ns
+        return out
+
+    def _mark_commit(self, before: dict[Path, int], finals: dict[str, Path]) -> None:
+        after = self._dir_mtimes(finals.values())
+        with self._snapshot_guard:
+            for folder, mtime in before.items():
+                if folder in after:
+                    parts = tuple(p for p, f in finals.items() if f.parent == folder)
+                    marks = self._commit_marks.setdefault(str(folder), deque(maxlen=4096))
+                    marks.append((mtime, after[folder], parts))
+
+    def commits_into(self, folder: Path, since_mtime: int, now_mtime: int) -> list[str] | None:
+        """The partitions this process committed into ``folder`` while its mtime went from ``since_mtime`` to
+        ``now_mtime``, or None when this process's commits do not explain that change (another process wrote)."""
+        with self._snapshot_guard:
+            marks = list(self._commit_marks.get(str(folder), ()))
+        current, parts = since_mtime, []
+        for before, after, names in marks:
+            if before == current:
+                current = after
+                parts.extend(names)
+                if current == now_mtime:
+                    return parts
+        return None
 
     def forget_snapshots(self) -> None:
         """Drop every cached snapshot (after the whole directory was swapped, e.g. by a restore)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,4 +79,8 @@ def add_answers(c: Campaign, code: str, day: date, **counts: int) -> None:
 
 
 def write_rules(c: Campaign, text: str) -> None:
-    (c.store.root / "points.toml").write_text(text, encoding="utf-8")
+    """Save the rules file as an editor does (a new file renamed over the old one)."""
+    path = c.store.root / "points.toml"
+    tmp = path.with_name("points.toml.saving")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
