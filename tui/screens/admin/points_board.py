@@ -25,8 +25,8 @@ from tui.text import cell, literal
 from tui.widgets.board import points_text
 
 from .form import Field, FormScreen
-from .points_base import PointsAdminScreen
-from .tables import refill, selected_key
+from .points_base import PointsAdminScreen, fill_sized
+from .tables import selected_key
 
 
 def columns(by: str) -> list[str]:
@@ -72,10 +72,10 @@ class PointsBoardScreen(PointsAdminScreen):
 
     def on_mount(self) -> None:
         self.query_one("#points-warning").display = False
-        self.load()
 
     def on_screen_resume(self) -> None:
-        self.load()  # back from a breakdown: an adjustment may have changed the board
+        # Shown first, or back from a breakdown (an adjustment may have changed the board).
+        self.load()
 
     @work(thread=True, exclusive=True, group="points-board")
     def load(self) -> None:
@@ -91,11 +91,8 @@ class PointsBoardScreen(PointsAdminScreen):
         warning = self.query_one("#points-warning", Static)
         warning.update(literal(event.warning, "bold $warning"))
         warning.display = bool(event.warning)
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for key in columns(view.by):
-            table.add_column(cell(t(f"points_ui.{key}")), key=key)
-        refill(table, ((row.key, self.cells(row)) for row in view.admin_rows))
+        headings = [(key, t(f"points_ui.{key}")) for key in columns(view.by)]
+        fill_sized(self.query_one(DataTable), headings, [(row.key, self.cells(row)) for row in view.admin_rows])
 
     def cells(self, row: AdminRow) -> list[Text]:
         if self.by == "school":

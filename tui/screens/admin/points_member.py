@@ -24,8 +24,8 @@ from tui.widgets.breakdown import Breakdown, signed
 
 from .calls import Failed, attempt
 from .form import Field, FormScreen
-from .points_base import PointsAdminScreen
-from .tables import refill, selected_key
+from .points_base import PointsAdminScreen, fill_sized
+from .tables import selected_key
 
 ADJUSTMENT_COLUMNS = ("col_id", "col_at", "col_points", "col_reason", "col_by", "col_state")
 
@@ -67,10 +67,7 @@ class PointsMemberScreen(PointsAdminScreen):
         yield Static(id="pm-total", classes="points-status")
         yield Breakdown(id="pm-lines")
         yield Static(literal(t("points_ui.adjustments"), "bold $secondary"), classes="points-status")
-        table: DataTable[object] = DataTable(id="pm-adjustments", cursor_type="row", zebra_stripes=True)
-        for key in ADJUSTMENT_COLUMNS:
-            table.add_column(cell(t(f"points_ui.{key}")), key=key)
-        yield table
+        yield DataTable(id="pm-adjustments", cursor_type="row", zebra_stripes=True)
         yield Static(id="pm-status", classes="points-status")
         yield Footer()
 
@@ -120,7 +117,8 @@ class PointsMemberScreen(PointsAdminScreen):
             )
             for a in view.adjustments
         ]
-        refill(self.query_one(DataTable), rows)
+        headings = [(key, t(f"points_ui.{key}")) for key in ADJUSTMENT_COLUMNS]
+        fill_sized(self.query_one(DataTable), headings, rows)
 
     def say(self, text: str) -> None:
         self.query_one("#pm-status", Static).update(literal(text))
