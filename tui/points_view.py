@@ -8,20 +8,26 @@ language. The kiosk's public board carries names and totals only.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from campaign import points
 from campaign.context import Campaign
 from campaign.dashboard import Dashboard, branch_dashboard
+from campaign.errors import Refused
 from campaign.i18n import t
 from campaign.points_calc import Leaderboard, PointsLine
 from campaign.points_periods import Period
+from storage.errors import StoreError
 from storage.records import Member, PointsAdjustment
+from tui.cli.common import store_error_message
 from tui.text import one_line
 from tui.widgets.board import BoardRow
+
+T = TypeVar("T")
 
 PERIODS: tuple[str, ...] = tuple(str(p) for p in Period)
 BY: tuple[str, ...] = ("member", "school")
@@ -92,6 +98,24 @@ class RulesView:
     #: Empty when the file is good; else which rules are in force instead, then one line per mistake.
     problems: list[str]
     rules: list[RuleLine]
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A refusal or a storage failure (busy, damaged, a full disk), worded for whoever reads the screen."""
+
+    message: str
+
+
+def calmly(call: Callable[[], T]) -> T | Trouble:
+    """``call()``, or the :class:`Trouble` that stopped it: a worker never lets a store error reach Textual's crash
+    screen (it would print local variables)."""
+    try:
+        return call()
+    except Refused as exc:
+        return Trouble(exc.message())
+    except StoreError as exc:
+        return Trouble(store_error_message(exc))
 
 
 def period_title(view: BoardView) -> str:

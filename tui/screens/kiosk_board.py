@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from campaign.i18n import t
-from tui.points_view import BY, PERIODS, BoardView, board_view, period_title
+from tui.points_view import BY, PERIODS, BoardView, Trouble, board_view, calmly, period_title
 from tui.text import message
 from tui.widgets.board import Board
 
@@ -60,7 +60,7 @@ class KioskBoard(Screen[None]):
 
     @dataclass
     class Loaded(Message):
-        view: BoardView
+        view: BoardView | Trouble
 
     def __init__(self, period: str = "term", by: str = "member") -> None:
         super().__init__()
@@ -89,10 +89,13 @@ class KioskBoard(Screen[None]):
 
     @work(thread=True, exclusive=True, group="kiosk-board")
     def load(self) -> None:
-        self.post_message(self.Loaded(board_view(self.kiosk.campaign, self.period, self.by)))
+        c, period, by = self.kiosk.campaign, self.period, self.by
+        self.post_message(self.Loaded(calmly(lambda: board_view(c, period, by))))
 
     def on_kiosk_board_loaded(self, event: Loaded) -> None:
-        if event.view.period == self.period and event.view.by == self.by:
+        if isinstance(event.view, Trouble):
+            self.query_one(Board).show([], empty=event.view.message)
+        elif event.view.period == self.period and event.view.by == self.by:
             self.view = event.view
             self.paint()
 

@@ -22,7 +22,7 @@ from textual.widgets import Button, Static
 from campaign.i18n import t
 from storage.records import Member
 from tui.kiosk import Outcome, OutcomeKind
-from tui.points_view import PERIODS, MineView, mine_view, period_title
+from tui.points_view import PERIODS, MineView, Trouble, calmly, mine_view, period_title
 from tui.text import literal, member_name, message
 from tui.widgets.board import Board
 from tui.widgets.breakdown import Breakdown
@@ -79,7 +79,7 @@ class KioskMine(Screen[None]):
 
     @dataclass
     class Loaded(Message):
-        view: MineView
+        view: MineView | Trouble
 
     def __init__(self, member: Member, period: str = "term") -> None:
         super().__init__()
@@ -112,10 +112,13 @@ class KioskMine(Screen[None]):
 
     @work(thread=True, exclusive=True, group="kiosk-mine")
     def load(self) -> None:
-        self.post_message(self.Loaded(mine_view(self.kiosk.campaign, self.member.code, self.period)))
+        c, code, period = self.kiosk.campaign, self.member.code, self.period
+        self.post_message(self.Loaded(calmly(lambda: mine_view(c, code, period))))
 
     def on_kiosk_mine_loaded(self, event: Loaded) -> None:
-        if event.view.board.period == self.period:
+        if isinstance(event.view, Trouble):
+            self.query_one("#mine-total", Static).update(literal(event.view.message, "bold $warning"))
+        elif event.view.board.period == self.period:
             self.view = event.view
             self.paint()
 

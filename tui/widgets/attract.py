@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from campaign.i18n import t
-from tui.points_view import BoardView, board_view, period_title, pledge_board_lines
+from tui.points_view import BoardView, Trouble, board_view, calmly, period_title, pledge_board_lines
 from tui.text import literal
 from tui.widgets.board import Board
 
@@ -126,8 +126,11 @@ class AttractPanel(Vertical):
         self.rounds += 1
 
         def read() -> None:
-            board = board_view(c, ATTRACT_PERIOD, "member")
-            self.post_message(self.Loaded(board, pledge_board_lines(c, page) or pledge_board_lines(c, 0)))
+            # A busy or damaged store leaves the last figures up: attract mode has nobody to tell.
+            board = calmly(lambda: board_view(c, ATTRACT_PERIOD, "member"))
+            pledges = calmly(lambda: pledge_board_lines(c, page) or pledge_board_lines(c, 0))
+            if not isinstance(board, Trouble):
+                self.post_message(self.Loaded(board, None if isinstance(pledges, Trouble) else pledges))
 
         self.run_worker(read, thread=True, exclusive=True, group="attract", exit_on_error=False)
 

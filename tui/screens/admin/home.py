@@ -101,9 +101,12 @@ class AdminHome(AdminScreen):
             button.disabled = False
         self.query_one("#menu-sessions", Button).focus()
         self.refresh_bindings()
-        from tui.points_view import rules_warning
+        from tui.points_view import Trouble, calmly, rules_warning
 
-        self.query_one("#admin-home-points", Static).update(literal(await in_thread(self, lambda: rules_warning(c))))
+        warning = await in_thread(self, lambda: calmly(lambda: rules_warning(c)))
+        self.query_one("#admin-home-points", Static).update(
+            literal(warning.message if isinstance(warning, Trouble) else warning)
+        )
 
     @on(Button.Pressed)
     async def menu_pressed(self, event: Button.Pressed) -> None:

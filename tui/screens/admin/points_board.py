@@ -20,7 +20,17 @@ from textual.widgets import DataTable, Footer, Static
 
 from campaign.context import Campaign
 from campaign.i18n import t
-from tui.points_view import PERIODS, AdminRow, BoardView, admin_board_view, export_board, period_title, rules_warning
+from tui.points_view import (
+    PERIODS,
+    AdminRow,
+    BoardView,
+    Trouble,
+    admin_board_view,
+    calmly,
+    export_board,
+    period_title,
+    rules_warning,
+)
 from tui.text import cell, literal
 from tui.widgets.board import points_text
 
@@ -53,7 +63,7 @@ class PointsBoardScreen(PointsAdminScreen):
 
     @dataclass
     class Loaded(Message):
-        view: BoardView
+        view: BoardView | Trouble
         warning: str
 
     def __init__(self, campaign: Campaign, period: str = "term", by: str = "member") -> None:
@@ -80,10 +90,19 @@ class PointsBoardScreen(PointsAdminScreen):
     @work(thread=True, exclusive=True, group="points-board")
     def load(self) -> None:
         c = self.campaign
-        self.post_message(self.Loaded(admin_board_view(c, self.period, self.by), rules_warning(c, "board")))
+        period, by = self.period, self.by
+        warning = calmly(lambda: rules_warning(c, "board"))
+        self.post_message(
+            self.Loaded(
+                calmly(lambda: admin_board_view(c, period, by)), "" if isinstance(warning, Trouble) else warning
+            )
+        )
 
     def on_points_board_screen_loaded(self, event: Loaded) -> None:
         view = event.view
+        if isinstance(view, Trouble):
+            self.query_one("#points-status", Static).update(literal(view.message, "bold $error"))
+            return
         if view.period != self.period or view.by != self.by:
             return
         title = Content.assemble((t("points_ui.admin_title"), "bold"), "  ·  ", (period_title(view), "bold $secondary"))

@@ -21,7 +21,7 @@ from textual.widgets import Footer, Static
 from campaign.context import Campaign
 from campaign.dashboard import Dashboard
 from campaign.i18n import t
-from tui.points_view import PERIODS, BoardView, dashboard_view, period_title
+from tui.points_view import PERIODS, BoardView, Trouble, calmly, dashboard_view, period_title
 from tui.text import literal, one_line
 from tui.widgets.bar_chart import Bar, BarChart
 
@@ -112,6 +112,10 @@ class DashboardScreen(PointsAdminScreen):
         board: BoardView
         dashboard: Dashboard
 
+    @dataclass
+    class Failed(Message):
+        message: str
+
     def __init__(self, campaign: Campaign, period: str = "term") -> None:
         super().__init__()
         self.campaign = campaign
@@ -138,13 +142,21 @@ class DashboardScreen(PointsAdminScreen):
 
     @work(thread=True, exclusive=True, group="points-dashboard")
     def load(self) -> None:
-        board, dashboard = dashboard_view(self.campaign, self.period)
-        self.post_message(self.Loaded(self.period, board, dashboard))
+        c, period = self.campaign, self.period
+        figures = calmly(lambda: dashboard_view(c, period))
+        if isinstance(figures, Trouble):
+            self.post_message(self.Failed(figures.message))
+            return
+        board, dashboard = figures
+        self.post_message(self.Loaded(period, board, dashboard))
 
     def action_period(self, period: str) -> None:
         if period in PERIODS:
             self.period = period
             self.load()
+
+    def on_dashboard_screen_failed(self, event: Failed) -> None:
+        self.query_one("#dash-title", Static).update(literal(event.message, "bold $error"))
 
     def on_dashboard_screen_loaded(self, event: Loaded) -> None:
         if event.period != self.period:

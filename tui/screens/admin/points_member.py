@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.i18n import t
-from tui.points_view import PERIODS, MemberPoints, adjust, member_points, period_title, undo
+from tui.points_view import PERIODS, MemberPoints, Trouble, adjust, calmly, member_points, period_title, undo
 from tui.text import cell, literal, member_name, one_line
 from tui.widgets.breakdown import Breakdown, signed
 
@@ -53,7 +53,7 @@ class PointsMemberScreen(PointsAdminScreen):
 
     @dataclass
     class Loaded(Message):
-        view: MemberPoints | Failed
+        view: MemberPoints | Trouble
 
     def __init__(self, campaign: Campaign, code: str | None, period: str = "term") -> None:
         super().__init__()
@@ -82,14 +82,11 @@ class PointsMemberScreen(PointsAdminScreen):
         code, period = self.code, self.period
         if code is None:
             return
-        try:
-            view: MemberPoints | Failed = member_points(self.campaign, code, period)
-        except Refused as exc:
-            view = Failed(exc.message())
-        self.post_message(self.Loaded(view))
+        c = self.campaign
+        self.post_message(self.Loaded(calmly(lambda: member_points(c, code, period))))
 
     def on_points_member_screen_loaded(self, event: Loaded) -> None:
-        if isinstance(event.view, Failed):
+        if isinstance(event.view, Trouble):
             self.say(event.view.message)
             return
         view = self.view = event.view

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 
 from campaign.context import Campaign
 from campaign.i18n import t
-from tui.points_view import RulesView, rules_view
+from tui.points_view import RulesView, Trouble, calmly, rules_view
 from tui.text import literal
 
 from .points_base import PointsAdminScreen
@@ -52,7 +52,7 @@ class RulesScreen(PointsAdminScreen):
 
     @dataclass
     class Loaded(Message):
-        view: RulesView
+        view: RulesView | Trouble
 
     def __init__(self, campaign: Campaign) -> None:
         super().__init__()
@@ -69,7 +69,10 @@ class RulesScreen(PointsAdminScreen):
 
     @work(thread=True, exclusive=True, group="points-rules")
     def action_reload(self) -> None:
-        self.post_message(self.Loaded(rules_view(self.campaign)))
+        c = self.campaign
+        self.post_message(self.Loaded(calmly(lambda: rules_view(c))))
 
     def on_rules_screen_loaded(self, event: Loaded) -> None:
-        self.query_one("#rules-text", Static).update(rules_content(event.view))
+        view = event.view
+        text = literal(view.message, "bold $error") if isinstance(view, Trouble) else rules_content(view)
+        self.query_one("#rules-text", Static).update(text)
