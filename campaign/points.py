@@ -255,9 +255,21 @@ def leaderboard(
     index = index_for(c)
     index.refresh(c, today_)
     first, last = period_bounds(c.settings, period, today_)
+    style = ranking_style(c)
+    key = (first, last, by, style)
+    version, cached = index.cached_board(key)
+    if cached is not None and cached.period is period:
+        return cached
     points = index.totals(first, last)
     totals = [(m.code, m.name, m.school, points.get(m.code, 0)) for m in index.active_members()]
-    return _board(c, period, by, first, last, totals)
+    if by == "member":
+        previous = index.previous_board(key)
+        rows = member_rows(totals, style, {r.key: r for r in previous.rows} if previous else None)
+    else:
+        rows = school_rows(totals, style)
+    board = Leaderboard(period, first, last, by, style, rows)
+    index.keep_board(key, version, board)
+    return board
 
 
 # -------------------------------------------------------------------------------------------- adjustments

@@ -18,7 +18,7 @@ How each rule dates its entries:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -46,8 +46,12 @@ class RecordRef:
     points: int
     #: Points before the cap.
     raw: int
-    #: What a person reads beside it: the session title, an adjustment's reason, a term's figures.
+    #: User text shown beside it: the session's title, an adjustment's reason ("" for others).
     note: str = ""
+    #: For a term's satisfaction: the valid answers, the rate and its Wilson lower bound it was judged on.
+    answers: int = 0
+    rate: float | None = None
+    wilson_low: float | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,9 @@ class Entry:
     kind: str
     ref: str
     note: str = ""
+    answers: int = 0
+    rate: float | None = None
+    wilson_low: float | None = None
 
 
 # ------------------------------------------------------------------------------------------- computation
@@ -255,8 +262,9 @@ def _satisfaction_entries(facts: MemberFacts, rules: Rules) -> Iterable[Entry]:
         band = None if value is None else rules.band_for(value)
         if band is None or value is None:
             continue
-        note = f"n={s.n} rate={s.rate or 0:.3f} wilson={s.wilson_low or 0:.3f}"
-        yield Entry(term.last, band.key, band.points, band.points, "term", term_ref(term), note)
+        yield Entry(
+            term.last, band.key, band.points, band.points, "term", term_ref(term), "", s.n, s.rate, s.wilson_low
+        )
 
 
 def lines_of(entries: Iterable[Entry], first: date | None, last: date | None) -> tuple[PointsLine, ...]:
@@ -270,7 +278,9 @@ def lines_of(entries: Iterable[Entry], first: date | None, last: date | None) ->
             rule,
             sum(e.points for e in group),
             sum(e.raw for e in group),
-            tuple(RecordRef(e.kind, e.ref, e.day, e.points, e.raw, e.note) for e in group),
+            tuple(
+                RecordRef(e.kind, e.ref, e.day, e.points, e.raw, e.note, e.answers, e.rate, e.wilson_low) for e in group
+            ),
         )
         for rule, group in groups.items()
     )
@@ -291,14 +301,24 @@ def ranks(values: Sequence[int | float | Fraction], style: str = "competition") 
     return out
 
 
-def member_rows(totals: Iterable[tuple[str, str, str, int]], style: str) -> tuple[BoardRow, ...]:
-    """Rank ``(code, name, school, points)``: points high to low; ties in member-code order."""
+def member_rows(
+    totals: Iterable[tuple[str, str, str, int]], style: str, previous: Mapping[str, BoardRow] | None = None
+) -> tuple[BoardRow, ...]:
+    """Rank ``(code, name, school, points)``: points high to low; ties in member-code order.
+
+    Rows of ``previous`` (the same board before) that did not change are reused rather than built again: after
+    one sign-in, nearly every row is the same.
+    """
     ordered = sorted(totals, key=lambda r: (-r[3], r[0]))
     rank_list = ranks([r[3] for r in ordered], style)
-    return tuple(
-        BoardRow(rank, code, name, pts, school=school, total=pts)
-        for rank, (code, name, school, pts) in zip(rank_list, ordered, strict=True)
-    )
+    old = previous or {}
+    rows: list[BoardRow] = []
+    for rank, (code, name, school, pts) in zip(rank_list, ordered, strict=True):
+        row = old.get(code)
+        if row is None or row.rank != rank or row.points != pts or row.name != name or row.school != school:
+            row = BoardRow(rank, code, name, pts, school=school, total=pts)
+        rows.append(row)
+    return tuple(rows)
 
 
 def school_rows(totals: Iterable[tuple[str, str, str, int]], style: str) -> tuple[BoardRow, ...]:

@@ -35,6 +35,7 @@ from .points_calc import (
     AdjustmentFact,
     Context,
     Entry,
+    Leaderboard,
     MemberFacts,
     PledgeFact,
     SessionFact,
@@ -102,7 +103,7 @@ class PointsIndex:
         self._tz = ZoneInfo("Asia/Shanghai")
         self._term_key: object = None
         self._sessions: list[SessionFact] = []
-        self._session_pos: dict[int, int] = {}
+        self._session_keys: dict[int, tuple[datetime, SessionFact]] = {}
         # attendance: member → status code per session id (0: no record)
         self._att: dict[str, bytearray] = {}
         self._bucket_members: dict[int, set[str]] = {}
@@ -119,6 +120,9 @@ class PointsIndex:
         self._ctx_key: object = None
         self._ledgers: dict[str, _Ledger] = {}
         self._period_totals: dict[tuple[date | None, date | None], dict[str, int]] = {}
+        # Boards built from this state: any change that could alter one bumps the version.
+        self._version = getattr(self, "_version", 0) + 1
+        self._boards: dict[tuple[object, ...], tuple[int, Leaderboard]] = {}
         self._dirty: set[str] = set()
         self._all_dirty = True
 
@@ -147,6 +151,23 @@ class PointsIndex:
                 self._period_totals[(first, last)] = totals
             return totals
 
+    def cached_board(self, key: tuple[object, ...]) -> tuple[int, Leaderboard | None]:
+        """The current version, and the board kept for ``key`` if it was built at that version."""
+        with self._lock:
+            hit = self._boards.get(key)
+            return self._version, (hit[1] if hit is not None and hit[0] == self._version else None)
+
+    def previous_board(self, key: tuple[object, ...]) -> Leaderboard | None:
+        with self._lock:
+            hit = self._boards.get(key)
+            return hit[1] if hit is not None else None
+
+    def keep_board(self, key: tuple[object, ...], version: int, board: Leaderboard) -> None:
+        with self._lock:
+            if len(self._boards) >= 2 * _PERIODS_KEPT and key not in self._boards:
+                self._boards.pop(next(iter(self._boards)))
+            self._boards[key] = (version, board)
+
     # ---------------------------------------------------------------------------------------- refreshing
     def refresh(self, c: Campaign, today: date) -> None:
         """Bring the index up to date with the store, the rules file and ``today``."""
@@ -168,10 +189,11 @@ class PointsIndex:
             rules = load_rules(self.store.root).rules
             ended = self._ended_terms(today)
             key = (id(rules), rules, tuple(ended))
-            if sessions_changed or key != self._ctx_key or self._ctx is None:
-                self._ctx = Context(rules, tuple(self._sessions), tuple(ended))
+            if key != self._ctx_key or self._ctx is None:
                 self._ctx_key = key
                 self._all_dirty = True
+            if self._all_dirty or sessions_changed:
+                self._ctx = Context(rules, tuple(self._sessions), tuple(ended))
             self._rebuild()
 
     def _known(self, code: str) -> bool:
@@ -193,6 +215,8 @@ class PointsIndex:
                     self._ledgers.pop(code, None)
                     for totals in self._period_totals.values():
                         totals.pop(code, None)
+        if dirty or self._dirty:
+            self._version += 1
         for code in dirty:
             ledger = self._ledgers[code] = _ledger(member_entries(self._facts(code), self._ctx))
             for (first, last), totals in self._period_totals.items():
@@ -269,6 +293,7 @@ class PointsIndex:
             if old is None or new is None or old.active != new.active:
                 self._dirty.add(code)
         self._members = members
+        self._version += 1  # names, schools, who is active: every board shows them
 
     def _refresh_sessions(self) -> bool:
         if not self._changed("sessions"):
@@ -282,10 +307,18 @@ class PointsIndex:
             start = datetime.fromisoformat(d["start"])
             rows.append((start, int(d["id"]), SessionFact(int(d["id"]), start.astimezone(self._tz).date(), d["title"])))
         rows.sort(key=lambda r: (r[0], r[1]))
-        sessions = [r[2] for r in rows]
-        changed = sessions != self._sessions
-        self._sessions = sessions
-        return changed
+        keys = {r[1]: (r[0], r[2]) for r in rows}
+        # Only members with a record in a session that appeared, went, moved or was renamed are affected: the
+        # order of every other session among themselves is the same (sorted by the same start times).
+        changed = {
+            sid for sid in keys.keys() | self._session_keys.keys() if keys.get(sid) != self._session_keys.get(sid)
+        }
+        for code, row in self._att.items():
+            if any(sid < len(row) and row[sid] for sid in changed):
+                self._dirty.add(code)
+        self._session_keys = keys
+        self._sessions = [r[2] for r in rows]
+        return bool(changed)
 
     def _refresh_adjustments(self) -> None:
         if not self._changed("adjustments"):

@@ -339,7 +339,8 @@ class Store:
         ``now_mtime``, or None when this process's commits do not explain that change (another process wrote)."""
         with self._snapshot_guard:
             marks = list(self._commit_marks.get(str(folder), ()))
-        current, parts = since_mtime, []
+        current = since_mtime
+        parts: list[str] = []
         for before, after, names in marks:
             if before == current:
                 current = after

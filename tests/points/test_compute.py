@@ -151,7 +151,9 @@ def test_satisfaction_wilson_or_rate_with_a_minimum(roster: Campaign) -> None:
     assert [(x.rule, x.points) for x in term["T002"].lines] == [("satisfaction.below_60", -3)]
     assert term["T003"].lines == ()
     assert [(x.rule, x.points) for x in term["T004"].lines] == [("satisfaction.at_least_95", 5)]
-    assert term["T004"].lines[0].records[0].ref == "2026-08-01..2027-01-31"
+    judged = term["T004"].lines[0].records[0]
+    assert judged.ref == "2026-08-01..2027-01-31" and judged.day == date(2027, 1, 31)
+    assert judged.answers == 201 and judged.rate == 1.0 and judged.wilson_low is not None and judged.wilson_low > 0.98
     # Credited on the term's last day: not in this month or this year, in this term and all time.
     assert both(roster, "T004", P.MONTH).total == 0 and both(roster, "T004", P.YEAR).total == 0
     assert both(roster, "T004", P.ALL).total == 5

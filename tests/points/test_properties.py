@@ -19,10 +19,10 @@ from campaign.points_index import _ledger
 from campaign.points_rules import default_text
 from campaign.roster import add_member, add_school, edit_member
 from campaign.settings import update_setting
-from campaign.study_sessions import cancel_session
+from campaign.study_sessions import cancel_session, edit_session
 from storage.records import AttendanceStatus, FeedbackOption, PledgeGrade, PledgeState
 
-from .helpers import SHANGHAI, add_answers, add_pledge, add_session, record, write_rules
+from .helpers import SHANGHAI, add_answers, add_pledge, add_session, at, record, write_rules
 
 START = datetime(2025, 12, 20, 9, tzinfo=SHANGHAI)
 CODES = ("T1", "T2", "T3", "T4", "T5")
@@ -55,6 +55,7 @@ ops = st.one_of(
     st.tuples(st.just("undo"), st.integers(1, 8)),
     st.tuples(st.just("session"), day),
     st.tuples(st.just("cancel"), st.integers(0, 9)),
+    st.tuples(st.just("move"), st.integers(0, 9), day, st.integers(0, 2)),
     st.tuples(st.just("active"), member, st.booleans()),
     st.tuples(st.just("rules"), st.integers(0, len(RULE_TEXTS) - 1)),
     st.tuples(
@@ -117,6 +118,10 @@ def apply(c: Campaign, other: Campaign, clock: FixedClock, sessions: list[int], 
     elif kind == "cancel":
         if sessions:
             cancel_session(c, sessions[op[1] % len(sessions)])
+    elif kind == "move":
+        if sessions:
+            start = at(op[2], 8 + 4 * op[3])
+            edit_session(c, sessions[op[1] % len(sessions)], start=start, end=start + timedelta(minutes=90))
     elif kind == "active":
         edit_member(c, op[1], active=op[2])
     elif kind == "rules":

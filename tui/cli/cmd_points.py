@@ -97,10 +97,7 @@ def _show(c: Campaign, args: argparse.Namespace) -> int:
                 "raw": line.raw,
                 "capped": line.capped,
                 "count": line.count,
-                "records": [
-                    {"kind": r.kind, "ref": r.ref, "day": r.day, "points": r.points, "note": r.note}
-                    for r in line.records
-                ],
+                "records": [_record(r) for r in line.records],
             }
             for line in bd.lines
         ],
@@ -111,6 +108,13 @@ def _show(c: Campaign, args: argparse.Namespace) -> int:
         human.append(f"  {pts.rule_label(line.rule)}  ×{line.count}  {pts.signed(line.points)}{cap}")
     human.append(t("cli_points.total", total=pts.signed(bd.total)))
     return emit(args, doc, "\n".join(human))
+
+
+def _record(r: pts.RecordRef) -> dict[str, Any]:
+    doc: dict[str, Any] = {"kind": r.kind, "ref": r.ref, "day": r.day, "points": r.points, "note": r.note}
+    if r.kind == "term" and r.answers:
+        doc.update(answers=r.answers, rate=r.rate, wilson_low=r.wilson_low)
+    return doc
 
 
 def _adjust(c: Campaign, args: argparse.Namespace) -> int:
