@@ -44,6 +44,17 @@ async def test_board_from_admin_home_and_breakdown_of_anyone(scored: Campaign, a
         table = app.screen.query_one(DataTable)
         keys = [table.coordinate_to_cell_key(Coordinate(i, 0)).row_key.value for i in range(table.row_count)]
         assert keys == [r.key for r in points.leaderboard(scored, Period.TERM, "member").rows]
+        # Schools (pooled), all time, then back to members this term.
+        await pilot.press("b", "a")
+        await settle(pilot)
+        text = plain(app)
+        assert "累计" in text and "第十八中学" in text and "王晓明" not in text
+        schools = points.leaderboard(scored, Period.ALL, "school")
+        for row in schools.rows:
+            assert f"{row.points:.1f}" in text
+        await pilot.press("b", "t")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
         # The third row (李红) — anyone's breakdown, not only the top.
         await pilot.press("down", "down", "enter")
         await settle(pilot)

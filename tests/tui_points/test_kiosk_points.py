@@ -118,6 +118,11 @@ async def test_breakdown_after_pin_with_own_place_highlighted(
         assert board.highlight == "T001"
         # The kiosk's result deadline no longer applies: the member reads until they leave.
         assert app.return_home_at is None
+        # All time: the same lines here (every record is this term), the period named.
+        await pilot.press("right", "right")
+        await settle(pilot)
+        assert "累计合计 9 分" in plain(app)
+        assert points.breakdown(scored, "T001", Period.ALL).total == 9
 
 
 async def test_no_breakdown_offered_after_a_wrong_pin(
