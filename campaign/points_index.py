@@ -156,6 +156,12 @@ class PointsIndex:
                 self._period_totals[(first, last)] = totals
             return totals
 
+    def forget_boards(self) -> None:
+        """Drop the boards and period totals kept (the next board is summed from every member's ledger)."""
+        with self._lock:
+            self._boards.clear()
+            self._period_totals.clear()
+
     def cached_board(self, key: tuple[object, ...]) -> tuple[int, Leaderboard | None]:
         """The current version, and the board kept for ``key`` if it was built at that version."""
         with self._lock:
