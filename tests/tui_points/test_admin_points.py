@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
@@ -200,3 +201,32 @@ async def test_export_the_board(scored: Campaign, admin_app: KioskApp, tmp_path:
         assert out.exists()
         assert "王晓明" in out.read_text(encoding="utf-8-sig")
         assert "已导出 4 行" in plain(app)
+
+
+MISTAKES = {
+    "bad number": ("on_time = 2", "on_time = 'two'"),
+    "negative cap": ("cap_per_year = 40", "cap_per_year = -5"),
+    "unknown key": ("cap_per_year = 40", "cap_per_year = 40\nbogus = 1"),
+    "unknown rule": ("[adjustment]", "[bonus]\nextra = 1\n\n[adjustment]"),
+    "overlapping thresholds": ("below = 60", "below = 96"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+async def test_rules_screen_says_exactly_what_is_wrong(mistake: str, scored: Campaign, admin_app: KioskApp) -> None:
+    good = points.rules_status(scored)
+    path = rules_path(scored.store.root)
+    before, after = MISTAKES[mistake]
+    text = path.read_text(encoding="utf-8")
+    assert before in text
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    status = points.rules_status(scored)
+    assert not status.ok and status.rules == good.rules, mistake
+    app = admin_app(scored)
+    async with app.run_test(size=LARGE) as pilot:
+        await open_points(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        shown = plain(app)
+        for line in status.messages():
+            assert " ".join(line.split()) in shown, (mistake, line)
