@@ -286,3 +286,38 @@ async def test_names_that_look_like_markup_are_shown_as_typed(scored: Campaign, 
         await pilot.click(Board, offset=(10, 5))
         await settle(pilot)
         assert app.is_running and isinstance(app.screen, KioskBoard)
+
+
+async def test_typing_under_the_result_starts_the_next_sign_in(
+    scored: Campaign, open_now: StudySession, kiosk_app: KioskApp
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await sign_in_as_wxm(pilot)
+        await pilot.press("tab")
+        assert isinstance(app.focused, MyPointsButton)
+        await pilot.press("l", "h")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskFind)
+        assert app.screen.query_one(Input).value == "lh"
+
+
+async def test_each_attract_round_reads_the_board_again(
+    scored: Campaign, kiosk_app: KioskApp, monotonic: FakeMonotonic
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(AttractPanel)
+        monotonic.advance(ATTRACT_AFTER_S)
+        panel.tick()
+        await settle(pilot)
+        assert "1. 王晓明 7" in plain(app) and "3. 李红 2" in plain(app)
+        points.adjust_points(scored, "T002", 6, "支教")  # 李红: 2 + 6 = 8, now first
+        monotonic.advance(ROTATE_S)
+        panel.tick()  # the next study session
+        monotonic.advance(ROTATE_S)
+        panel.tick()  # the board again, read afresh
+        await settle(pilot)
+        assert panel.showing == "board"
+        assert "1. 李红 8" in plain(app)

@@ -88,7 +88,7 @@ class AttractPanel(Vertical):
         self.showing: str | None = None
         self.board: BoardView | None = None
         self.pledges: list[str] | None = None
-        #: Each round of attract mode shows the next page of the pledge board.
+        #: Each round of attract mode (board, pledges, session) shows the next page of the pledge board.
         self.rounds = 0
         self.can_focus = False
 
@@ -115,8 +115,8 @@ class AttractPanel(Vertical):
         """Show the panel the idle time asks for (called every :data:`TICK_S`; tests call it after moving the clock)."""
         kiosk = self.kiosk
         wanted = attract_panel(kiosk.idle_for(), self.panels) if kiosk.at_home else None
-        if wanted is not None and self.showing is None:
-            self.load()  # fresh figures for each round of attract mode
+        if wanted == BOARD and self.showing != BOARD:
+            self.load()  # each round starts with the board: fresh figures, the next page of pledges
         if wanted != self.showing:
             self.showing = wanted
             self.paint()
