@@ -21,6 +21,7 @@ from tui.screens.kiosk_board import KioskBoard
 from tui.screens.kiosk_find import KioskFind
 from tui.screens.kiosk_home import KioskHome
 from tui.screens.kiosk_mine import KioskMine, MyPointsButton
+from tui.screens.kiosk_points_pin import KioskPointsFind, KioskPointsPin
 from tui.screens.passphrase import PassphraseScreen
 from tui.widgets.attract import ATTRACT_AFTER_S, ROTATE_S, AttractPanel
 from tui.widgets.board import Board
@@ -321,3 +322,31 @@ async def test_each_attract_round_reads_the_board_again(
         await settle(pilot)
         assert panel.showing == "board"
         assert "1. 李红 8" in plain(app)
+
+
+async def test_my_points_from_the_board_with_a_pin_and_no_sign_in(
+    scored: Campaign, open_now: StudySession, kiosk_app: KioskApp
+) -> None:
+    app = kiosk_app(scored)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_board(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskPointsFind)
+        assert "查看我的积分" in plain(app)
+        await pilot.press(*"wxm", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskPointsPin)
+        await pilot.press(*"9999", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskPointsPin)
+        assert "PIN 不正确，还可以再试 4 次" in plain(app)
+        await pilot.press(*"1234", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskMine) and app.screen.member.code == "T001"
+        assert "合计 7 分" in plain(app)
+        # Seeing one's points signs nobody in.
+        assert scored.repos.attendance.get(open_now.id, "T001") is None
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskHome)

@@ -1,7 +1,8 @@
 """The kiosk's public points leaderboard: names and totals only, members or schools, this month / term / year / all.
 
-←/→ change the period, ↑/↓ (or Tab) switch between members and schools, Esc or Enter go home; typing a name
-starts a sign-in at once, as everywhere on the kiosk. Idle, it goes home like every kiosk screen.
+←/→ change the period, ↑/↓ (or Tab) switch between members and schools, Enter finds you and (after your PIN)
+shows your own points, Esc goes home; typing a name starts a sign-in at once, as everywhere on the kiosk. Idle,
+it goes home like every kiosk screen.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ class KioskBoard(Screen[None]):
         Binding("left", "period(-1)", show=False),
         Binding("right", "period(1)", show=False),
         Binding("up,down,tab", "switch_by", show=False),
-        Binding("escape,enter", "home", show=False),
+        Binding("escape", "home", show=False),
+        Binding("enter", "mine", show=False),
     ]
 
     @dataclass
@@ -128,6 +130,12 @@ class KioskBoard(Screen[None]):
 
     def action_home(self) -> None:
         self.kiosk.go_home()
+
+    def action_mine(self) -> None:
+        """Enter: find yourself and give your PIN to see your own points."""
+        from tui.screens.kiosk_points_pin import KioskPointsFind
+
+        self.app.push_screen(KioskPointsFind())
 
     def on_key(self, event: Key) -> None:
         # Someone walks up and types their name: the sign-in starts at once, as on the home screen.
