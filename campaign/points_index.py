@@ -93,11 +93,20 @@ class PointsIndex:
     """One store's points index. Thread-safe; use :func:`index_for` to share one per store."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        # Held weakly: index_for keeps indexes in a WeakKeyDictionary keyed by the store, and a value that held its
+        # key strongly would keep every store (and its directory watches) alive for the life of the process.
+        self._store = weakref.ref(store)
         self._lock = threading.RLock()
         self._watches: dict[str, dir_watch.DirWatch | bool] = {}
         weakref.finalize(self, _close_watches, self._watches)
         self._reset()
+
+    @property
+    def store(self) -> Store:
+        store = self._store()
+        if store is None:  # pragma: no cover - index_for drops an index with its store
+            raise RuntimeError("the store of this points index is gone")
+        return store
 
     def _reset(self) -> None:
         _close_watches(self._watches)
