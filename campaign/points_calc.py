@@ -309,11 +309,13 @@ def member_rows(
     Rows of ``previous`` (the same board before) that did not change are reused rather than built again: after
     one sign-in, nearly every row is the same.
     """
-    ordered = sorted(totals, key=lambda r: (-r[3], r[0]))
-    rank_list = ranks([r[3] for r in ordered], style)
+    # Sorting plain tuples (negated points, then the unique code) compares in C, without a key function.
+    ordered = sorted([(-pts, code, name, school) for code, name, school, pts in totals])
+    rank_list = ranks([-r[0] for r in ordered], style)
     old = previous or {}
     rows: list[BoardRow] = []
-    for rank, (code, name, school, pts) in zip(rank_list, ordered, strict=True):
+    for rank, (negative, code, name, school) in zip(rank_list, ordered, strict=True):
+        pts = -negative
         row = old.get(code)
         if row is None or row.rank != rank or row.points != pts or row.name != name or row.school != school:
             row = BoardRow(rank, code, name, pts, school=school, total=pts)

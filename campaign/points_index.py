@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from storage import Store
 from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrade
 
+from . import dir_watch
 from .context import Campaign
 from .points_calc import (
     NOT_COUNTED_PLEDGE_STATES,
@@ -92,11 +93,23 @@ class PointsIndex:
     """One store's points index. Thread-safe; use :func:`index_for` to share one per store."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        # Held weakly: index_for keeps indexes in a WeakKeyDictionary keyed by the store, and a value that held its
+        # key strongly would keep every store (and its directory watches) alive for the life of the process.
+        self._store = weakref.ref(store)
         self._lock = threading.RLock()
+        self._watches: dict[str, dir_watch.DirWatch | bool] = {}
+        weakref.finalize(self, _close_watches, self._watches)
         self._reset()
 
+    @property
+    def store(self) -> Store:
+        store = self._store()
+        if store is None:  # pragma: no cover - index_for drops an index with its store
+            raise RuntimeError("the store of this points index is gone")
+        return store
+
     def _reset(self) -> None:
+        _close_watches(self._watches)
         self._sigs: dict[str, Signature | None] = {}
         self._dir_mtimes: dict[str, int] = {}
         self._members: dict[str, Member] = {}
@@ -115,6 +128,7 @@ class PointsIndex:
         # feedback: month ("YYYY-MM") → member → term → counts; and the sums per member
         self._fb_months: dict[str, dict[str, dict[Term, list[int]]]] = {}
         self._fb: dict[str, dict[Term, list[int]]] = {}
+        self._fb_parts: dict[str, set[str]] = {}
         self._adjustments: dict[str, list[AdjustmentFact]] = {}
         self._ctx: Context | None = None
         self._ctx_key: object = None
@@ -150,6 +164,12 @@ class PointsIndex:
                 totals = {code: ledger.between(first, last) for code, ledger in self._ledgers.items()}
                 self._period_totals[(first, last)] = totals
             return totals
+
+    def forget_boards(self) -> None:
+        """Drop the boards and period totals kept (the next board is summed from every member's ledger)."""
+        with self._lock:
+            self._boards.clear()
+            self._period_totals.clear()
 
     def cached_board(self, key: tuple[object, ...]) -> tuple[int, Leaderboard | None]:
         """The current version, and the board kept for ``key`` if it was built at that version."""
@@ -188,7 +208,7 @@ class PointsIndex:
             self._refresh_feedback()
             rules = load_rules(self.store.root).rules
             ended = self._ended_terms(today)
-            key = (id(rules), rules, tuple(ended))
+            key = (rules, tuple(ended))
             if key != self._ctx_key or self._ctx is None:
                 self._ctx_key = key
                 self._all_dirty = True
@@ -378,14 +398,27 @@ class PointsIndex:
     def _changed_in(self, folder: str) -> list[str]:
         """Partitions under ``folder/`` whose identity differs from what was summarised (gone ones included)."""
         dir_path = self.store.dir / folder
+        w = self._watches.get(folder)
+        if w is None and dir_path.is_dir():
+            # Watch before looking, so that nothing written during the look is missed.
+            w = self._watches[folder] = dir_watch.watch(dir_path) or False
+        elif isinstance(w, dir_watch.DirWatch):
+            names = w.changes()
+            if names is not None:
+                candidates = [f"{folder}/{n[:-5]}" for n in names if n.endswith(".json")]
+                return [p for p in candidates if self.store.signature(p) != self._sigs.get(p)]
+            if w.broken:
+                w.close()
+                w = self._watches[folder] = dir_watch.watch(dir_path) or False
+            self._dir_mtimes.pop(folder, None)  # events were lost: look at every file below
         try:
             mtime = os.stat(dir_path).st_mtime_ns
         except FileNotFoundError:
             return [p for p in self._sigs if p.startswith(folder + "/")]
         seen_mtime = self._dir_mtimes.get(folder)
-        if seen_mtime == mtime:
+        if seen_mtime == mtime and not isinstance(w, dir_watch.DirWatch):
             return []
-        if seen_mtime is not None:
+        if seen_mtime is not None and not isinstance(w, dir_watch.DirWatch):
             own = self.store.commits_into(dir_path, seen_mtime, mtime)
             if own is not None:
                 # Only this process wrote here since the last look: check just the partitions it committed.
@@ -433,11 +466,20 @@ class PointsIndex:
 
     def _refresh_feedback(self) -> None:
         months = {p.split("/")[1][:7] for p in self._changed_in("feedback")}
+        if not months:
+            return
+        # A month's answers are spread over buckets: a changed bucket re-reads the whole month (the others are
+        # needed to know the month's counts per member; a month is a few MB at most).
+        by_month: dict[str, list[str]] = {}
+        for p in self.store.partitions("feedback"):
+            by_month.setdefault(p.split("/")[1][:7], []).append(p)
         for month in sorted(months):
             counts: dict[str, dict[Term, list[int]]] = {}
-            for partition in [p for p in self.store.partitions("feedback") if p.split("/")[1][:7] == month] + [
-                p for p in self._sigs if p.startswith(f"feedback/{month}-") and not self.store.path(p).exists()
-            ]:
+            present = by_month.get(month, [])
+            for gone in self._fb_parts.get(month, set()) - set(present):
+                self._sigs.pop(gone, None)
+            self._fb_parts[month] = set(present)
+            for partition in present:
                 sig, data = self._read(partition)
                 if sig is None:
                     self._sigs.pop(partition, None)
@@ -460,6 +502,13 @@ class PointsIndex:
                     totals[term] = [a + b for a, b in zip(totals.get(term, [0, 0, 0, 0]), n, strict=True)]
                 self._dirty.add(code)
             self._fb_months[month] = counts
+
+
+def _close_watches(watches: dict[str, dir_watch.DirWatch | bool]) -> None:
+    for w in watches.values():
+        if isinstance(w, dir_watch.DirWatch):
+            w.close()
+    watches.clear()
 
 
 _indexes: weakref.WeakKeyDictionary[Store, PointsIndex] = weakref.WeakKeyDictionary()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 from datetime import date
+from pathlib import Path
 
 from campaign import points as pts
+from campaign.clock import FixedClock
 from campaign.context import Campaign, open_campaign
 from campaign.points_index import index_for
 from storage.records import AttendanceStatus
@@ -52,7 +56,7 @@ def test_one_index_per_store(roster: Campaign) -> None:
     assert index_for(other) is not index_for(roster)
 
 
-def test_a_restored_directory_is_read_again(roster: Campaign, tmp_path: object) -> None:
+def test_a_restored_directory_is_read_again(roster: Campaign) -> None:
     from storage.backup import create_backup, restore
 
     sid = add_session(roster, date(2026, 11, 6))
@@ -63,3 +67,13 @@ def test_a_restored_directory_is_read_again(roster: Campaign, tmp_path: object) 
     roster.store.forget_snapshots()
     assert pts.breakdown(roster, "T001", pts.Period.MONTH).total == 0
     assert pts.leaderboard(roster, pts.Period.MONTH) == pts.full_leaderboard(roster, pts.Period.MONTH)
+
+
+def test_an_index_goes_with_its_store(data_dir: Path, clock: FixedClock) -> None:
+    c = open_campaign(data_dir, actor="secretary", clock=clock)
+    pts.leaderboard(c)
+    store_ref = weakref.ref(c.store)
+    index_ref = weakref.ref(index_for(c))
+    del c
+    gc.collect()
+    assert store_ref() is None and index_ref() is None  # and with it, its directory watches are closed

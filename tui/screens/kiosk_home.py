@@ -20,6 +20,7 @@ from campaign.study_sessions import SessionState
 from storage.records import Member
 from tui.kiosk import HomeView, active_members, home_view
 from tui.text import literal, message, one_line
+from tui.widgets.attract import AttractPanel
 
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
@@ -73,10 +74,12 @@ class KioskHome(Screen[None]):
                 yield Static(id="session-when")
                 yield Static(id="session-place")
                 yield Static(id="session-window")
+            yield AttractPanel("#home-session", id="home-attract")
             with Horizontal(id="home-actions"):
                 yield Button("", id="signin", variant="primary")
                 if has_feedback():
                     yield Button("", id="feedback")
+                yield Button("", id="home-board")
                 yield Button("", id="language")
             yield Static(id="home-hint")
 
@@ -133,6 +136,7 @@ class KioskHome(Screen[None]):
         self.query_one("#home-title", Static).update(message("kiosk.title"))
         self.query_one("#signin", Button).label = message("kiosk.action_signin")
         self.query_one("#language", Button).label = message("kiosk.action_language")
+        self.query_one("#home-board", Button).label = message("points_ui.action_board")
         for button in self.query("#feedback").results(Button):
             button.label = message("kiosk.action_feedback")
         self.query_one("#home-hint", Static).update(message("kiosk.home_hint"))
@@ -192,6 +196,12 @@ class KioskHome(Screen[None]):
     @on(Button.Pressed, "#language")
     def switch_language(self) -> None:
         self.kiosk.action_toggle_language()
+
+    @on(Button.Pressed, "#home-board")
+    def leaderboard(self) -> None:
+        from tui.screens.kiosk_board import KioskBoard
+
+        self.app.push_screen(KioskBoard())
 
     @on(Button.Pressed, "#feedback")
     def parent_feedback(self) -> None:

@@ -136,6 +136,9 @@ class KioskPin(Screen[None]):
         self.query_one("#pin-layer").display = False
         self.query_one("#result-layer").display = True
         self.query_one(ResultBox).show(outcome)
+        from tui.screens.kiosk_mine import offer_my_points
+
+        offer_my_points(self, outcome)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -22,7 +22,7 @@ from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 
-MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "audit", "quit")
+MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "points", "audit", "quit")
 
 
 def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
@@ -43,6 +43,7 @@ class AdminHome(AdminScreen):
         Binding("l", "open('live')", "admin.menu_live", id="admin.live"),
         Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
         Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
+        Binding("j", "open('points')", "admin.menu_points", id="admin.points"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
         Binding("a", "open('audit')", "admin.menu_audit", id="admin.audit"),
         Binding("u", "clear_waits", "lockout.admin_clear", id="admin.clear_waits"),
@@ -58,6 +59,7 @@ class AdminHome(AdminScreen):
         with Vertical(id="admin-home"):
             yield Static(literal(t("admin.home_title"), "bold"), id="admin-home-title")
             yield Static(literal(t("admin.locked")), id="admin-home-status")
+            yield Static(id="admin-home-points")
             with Vertical(id="admin-menu"):
                 for name in MENU:
                     yield Button(literal(t(f"admin.menu_{name}")), id=f"menu-{name}", disabled=True)
@@ -96,6 +98,12 @@ class AdminHome(AdminScreen):
         await in_thread(self, lambda: audit_log.record_login(c))
         self.unlocked = True
         self.enable_menu()
+        from tui.points_view import Trouble, calmly, rules_warning
+
+        warning = await in_thread(self, lambda: calmly(lambda: rules_warning(c)))
+        self.query_one("#admin-home-points", Static).update(
+            literal(warning.message if isinstance(warning, Trouble) else warning)
+        )
 
     def enable_menu(self) -> None:
         self.query_one("#admin-home-status", Static).update(literal(t("admin.unlocked")))
@@ -143,6 +151,10 @@ class AdminHome(AdminScreen):
             from .feedback import FeedbackScreen
 
             self.app.push_screen(FeedbackScreen(c))
+        elif name == "points":
+            from .points_board import PointsBoardScreen
+
+            self.app.push_screen(PointsBoardScreen(c))
         elif name == "audit":
             from .audit import AuditScreen
 
