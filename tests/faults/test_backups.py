@@ -69,6 +69,7 @@ def test_a_backup_never_holds_the_lock_while_it_writes_or_fsyncs(
 
 def test_every_backup_is_verified_and_names_each_file_checksum(roster: Campaign) -> None:
     made = create_backup(roster.store)
+    assert [p.name for p in roster.store.backup_dir.iterdir()] == [made.name]  # no pins or partial copies left
     manifest = json.loads((made / "manifest.json").read_bytes())
     assert manifest["checksums"] == {rel: checksum(data) for rel, data in files_of(roster.store).items()}
     assert list_backups(roster.store)[0].verified

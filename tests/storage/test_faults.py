@@ -359,7 +359,7 @@ def test_a_backup_taken_while_another_process_writes_is_complete(
     real_read = backup_module._read_live
     copies = [0]
 
-    def read_live(src: Path) -> tuple[bytes, tuple[int, int, int, int]]:
+    def read_live(src: Path, pin: Path | None = None) -> tuple[bytes, tuple[int, int, int, int], bool]:
         copies[0] += 1
         if copies[0] == 2:
             argv = ["--data-dir", str(data_dir), "signin", "--session", str(session_id), "--member", "T004"]
@@ -373,7 +373,7 @@ def test_a_backup_taken_while_another_process_writes_is_complete(
                 env=env,
             )
             assert proc.returncode == 0, proc.stderr
-        return real_read(src)
+        return real_read(src, pin)
 
     monkeypatch.setattr(backup_module, "_read_live", read_live)
     backup = create_backup(roster.store)
