@@ -248,7 +248,8 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
     parent.mkdir(parents=True, exist_ok=True)
     store.backup_dir.mkdir(parents=True, exist_ok=True)
     name = f"{_stamp()}-{reason}" if to is None else f"chuangyou-backup-{_stamp()}"
-    _sweep_partials(parent)
+    for folder in {parent, store.backup_dir}:  # also the pins and restores a killed process left
+        _sweep_partials(folder)
     # Not under .tmp/: the lock's recovery empties .tmp/, and this copy is made without the lock.
     work = parent / f"{PARTIAL_PREFIX}{name}"
     # Hard links to the versions copied, on the store's filesystem (see _read_live); removed at the end.
