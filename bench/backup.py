@@ -11,7 +11,8 @@ backup writes is throttled to :data:`SLOW_MB_S` MB/s and every fsync costs :data
 
 For each: the backup's total time, the longest time the backup held the lock, and the sign-ins' latency while it
 ran (p50, max) beside the same sign-ins' latency with no backup running. Target (issue 7): the backup blocks a
-sign-in ≤ 1 s (the longest it holds the lock). The section "## Backup" of ``bench/RESULTS.md`` is rewritten with the figures.
+sign-in ≤ 1 s (the longest it holds the lock). The section "## Backup" of ``bench/RESULTS.md`` is rewritten with
+the figures.
 
 Run ``python -m bench.backup [--quick]`` (``--quick``: typical scale, no anchor run).
 """
@@ -227,7 +228,7 @@ def table(data: ScaleData, runs: list[Run]) -> list[str]:
         f"lock {_ms(ours.lock_held_s)} at most, beside a backup of {_ms(ours.total_s)}). The slowest sign-in while "
         f"it ran took {_ms(ours.worst_signin_s)}; compare the slowest with no backup running: on this shared "
         "2-core machine most of a slow sign-in is waiting for a CPU, not for the lock. The anchor's sign-ins "
-        "gave up after the store's 15 s lock timeout (\"the data is in use\").",
+        'gave up after the store\'s 15 s lock timeout ("the data is in use").',
     ]
     return lines
 
