@@ -235,6 +235,9 @@ def test_the_web_server_answers_calmly_through_every_fault_and_loses_no_answer(
         faults.on("enospc")
         assert answer(codes[2]) == 503
         faults.off("enospc")
+        faults.on("eacces", str(next(roster.store.dir.glob("used/*.json"))))
+        assert answer(codes[2]) == 503
+        faults.off("eacces")
         used = next(roster.store.dir.glob("used/*.json"))
         good = used.read_bytes()
         used.write_bytes(good[:-3])
