@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -221,8 +222,17 @@ CRAFTED = {
     "symlinked-directory": lambda b: os.symlink("/etc", b / "store" / "pledges"),
     "symlinked-file": lambda b: os.symlink("/dev/zero", b / "store" / "zero.json"),
     "fifo": lambda b: os.mkfifo(b / "store" / "pipe.json"),
+    "device": lambda b: _device(b / "store" / "zero.json"),
     "over-large": lambda b: os.truncate(_touch(b / "store" / "huge.json"), MAX_FILE_BYTES + 1),
 }
+
+
+def _device(path: Path) -> None:
+    """A character device like /dev/zero (needs root, as a crafted archive unpacked by root would make)."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
 
 
 def _touch(path: Path) -> Path:
