@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,16 +84,33 @@ def _signature(st: os.stat_result) -> Signature:
 
 
 # ---------------------------------------------------------------------------------------------- copying
-def _read_live(path: Path) -> tuple[bytes, Signature]:
-    """A live file's bytes and the identity of the version read (one place, so tests can slow or interrupt it)."""
+def _read_live(path: Path, pin: Path | None = None) -> tuple[bytes, Signature, bool]:
+    """A live file's bytes, the identity of the version read, and whether that version is pinned (hard-linked at
+    ``pin``, so its inode number cannot be reused while the backup runs). One place, so tests can slow or
+    interrupt it."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         st = os.fstat(fd)
         with os.fdopen(os.dup(fd), "rb") as fh:
             data = fh.read()
+        pinned = pin is not None and _pin(fd, pin)
     finally:
         os.close(fd)
-    return data, _signature(st)
+    return data, _signature(st), pinned
+
+
+def _pin(fd: int, pin: Path) -> bool:
+    """Hard-link the open file ``fd`` (exactly the version read, whatever its name points to now) at ``pin``."""
+    try:
+        pin.parent.mkdir(parents=True, exist_ok=True)
+        root = os.open("/", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.link(f"proc/self/fd/{fd}", pin, src_dir_fd=root, follow_symlinks=True)
+        finally:
+            os.close(root)
+    except OSError:  # no /proc, another filesystem, protected hard links: the file is checked by stat instead
+        return False
+    return True
 
 
 def _write_out(path: Path, data: bytes) -> None:
@@ -118,6 +135,46 @@ def _flush(root: Path) -> None:
     os.sync()
     for dirpath, _dirs, _names in os.walk(root):
         fsync_dir(Path(dirpath))
+
+
+def _changed_since(store_dir: Path, copy: _Copy) -> tuple[list[str], set[str]]:
+    """Under the lock: the files that are not the version ``copy`` holds, and every file's name.
+
+    A pinned version (see :func:`_read_live`) is recognised by its inode number from the directory listing alone,
+    without a ``stat``: its number cannot have been given to another file meanwhile, and the store never changes a
+    file in place. Other files are compared by ``stat``. A store has thousands of files; this is most of the time
+    a backup keeps writers waiting.
+    """
+    changed: list[str] = []
+    names: set[str] = set()
+    pending = [("", os.fspath(store_dir))]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((f"{prefix}{entry.name}/", entry.path))
+                continue
+            rel = prefix + entry.name
+            names.add(rel)
+            held = copy.signatures.get(rel)
+            if held is None:
+                changed.append(rel)
+                continue
+            if rel in copy.pinned and entry.inode() == held[0]:
+                continue
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                names.discard(rel)
+                continue
+            same = st.st_ino == held[0] if rel in copy.pinned else _signature(st) == held
+            if not same:
+                changed.append(rel)
+    return changed, names
 
 
 def _live_signatures(store_dir: Path) -> dict[str, Signature]:
@@ -150,9 +207,14 @@ class _Copy:
     signatures: dict[str, Signature]
     checksums: dict[str, str]
     damaged: dict[str, str]
+    pinned: set[str] = field(default_factory=set)
     schema: int | None = None
 
-    def take(self, rel: str, data: bytes, sig: Signature) -> None:
+    def take(self, rel: str, data: bytes, sig: Signature, pinned: bool = False) -> None:
+        if pinned:
+            self.pinned.add(rel)
+        else:
+            self.pinned.discard(rel)
         try:
             doc = document(data)
             problems = record_problems(rel, doc)
@@ -188,21 +250,25 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
     make_dirs(parent)
     make_dirs(store.backup_dir)
     name = f"{_stamp()}-{reason}" if to is None else f"chuangyou-backup-{_stamp()}"
-    _sweep_partials(parent)
+    for folder in {parent, store.backup_dir}:  # also the pins and restores a killed process left
+        _sweep_partials(folder)
     # Not under .tmp/: the lock's recovery empties .tmp/, and this copy is made without the lock.
     work = parent / f"{PARTIAL_PREFIX}{name}"
+    # Hard links to the versions copied, on the store's filesystem (see _read_live); removed at the end.
+    pins = store.backup_dir / f"{PARTIAL_PREFIX}pins-{_stamp()}"
     copy = _Copy(work, {}, {}, {})
     try:
         for rel in _live_signatures(store.dir):  # without the lock
             try:
-                data, sig = _read_live(store.dir / rel)
+                data, sig, pinned = _read_live(store.dir / rel, pins / rel)
             except FileNotFoundError:
                 continue
-            copy.take(rel, data, sig)
-        with store.locked():  # a moment: stat every file, read the few that changed meanwhile into memory
-            now = _live_signatures(store.dir)
-            changed = {rel: _read_live(store.dir / rel) for rel, sig in now.items() if copy.signatures.get(rel) != sig}
-        for rel, (data, sig) in changed.items():  # the lock is released: write them out
+            copy.take(rel, data, sig, pinned)
+        with store.locked():  # a moment: list the files, read the few that changed meanwhile into memory
+            stale, now = _changed_since(store.dir, copy)
+            changed = {rel: _read_live(store.dir / rel) for rel in stale}
+        shutil.rmtree(pins, ignore_errors=True)
+        for rel, (data, sig, _pinned) in changed.items():  # the lock is released: write them out
             copy.take(rel, data, sig)
         for rel in set(copy.signatures) - set(now):
             (work / "store" / rel).unlink(missing_ok=True)
@@ -231,6 +297,7 @@ def create_backup(store: Store, *, to: Path | None = None, reason: str = "manual
         fsync_dir(parent)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(pins, ignore_errors=True)
         raise
     if keep is not None and to is None:
         rotate(store, keep)

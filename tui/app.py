@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
@@ -97,6 +98,7 @@ class ChuangyouApp(App[int]):
         idle_check_s: float = 0.2,
         result_s: float = 6.0,
         cursor_blink: bool = True,
+        out_of_service: Path | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
@@ -122,6 +124,8 @@ class ChuangyouApp(App[int]):
         #: The language the kiosk comes back to after idling (a visitor may have switched it).
         self.home_language = language()
         self.use_command_palette = mode == "admin"
+        #: A kiosk started on a damaged store: the damaged file (it opens out of service, and home once restored).
+        self.out_of_service = out_of_service
         #: The command that recovers from the last fault shown, if any (printed when the app ends: tui/fault_guard.py).
         self.recovery_command: str | None = None
         self.title = t("app.title")
@@ -136,7 +140,12 @@ class ChuangyouApp(App[int]):
             from tui.screens.kiosk_home import KioskHome
 
             self.theme = KIOSK_THEME.name
-            self.push_screen(KioskHome())
+            if self.out_of_service is not None:
+                from tui.screens.kiosk_out_of_service import KioskOutOfService
+
+                self.push_screen(KioskOutOfService(self.out_of_service))
+            else:
+                self.push_screen(KioskHome())
             self.set_interval(self.idle_check_s, self.return_home_if_idle, name="idle")
         else:
             from tui.screens.admin.home import AdminHome
@@ -301,19 +310,26 @@ def choose_language(cli_lang: str | None, settings: Settings) -> str:
     return set_language(cli_lang or os.environ.get(LANG_ENV) or settings.language)
 
 
-def run_app(c: Campaign, mode: str, *, lang: str | None = None) -> int:
+def run_app(
+    c: Campaign,
+    mode: str,
+    *,
+    lang: str | None = None,
+    settings: Settings | None = None,
+    out_of_service: Path | None = None,
+) -> int:
     """Run the TUI in ``mode`` ("kiosk" or "admin") until it exits; returns the exit status.
 
     The launcher calls :func:`tui.terminal.prepare` before importing this module.
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
-    settings = c.settings
+    settings = settings if settings is not None else c.settings
     choose_language(lang, settings)
     from tui.paste_guard import install
 
     install()  # a paste start without its end must not freeze the keys
-    app = ChuangyouApp(c, mode, settings=settings)
+    app = ChuangyouApp(c, mode, settings=settings, out_of_service=out_of_service)
     app.run()
     if app.recovery_command:
         print(t("fault.command_again", command=app.recovery_command))

@@ -15,7 +15,9 @@ screens are replaced rather than reused.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -35,6 +37,12 @@ def _alive(screen: Screen[Any]) -> bool:
     return all(node.is_running or not node.is_attached for node in nodes)
 
 
+#: More errors than this within the window are only logged: recovering must not itself loop.
+STORM_LIMIT = 20
+STORM_WINDOW_S = 10.0
+_recent: WeakKeyDictionary[ChuangyouApp, list[float]] = WeakKeyDictionary()
+
+
 def absorb(app: ChuangyouApp, error: BaseException) -> bool:
     """Log ``error`` and deal with it; False when the app should end (the secretary's app, after a bug)."""
     try:
@@ -43,6 +51,10 @@ def absorb(app: ChuangyouApp, error: BaseException) -> bool:
         fault = Fault(FaultKind.UNEXPECTED, "")
     if app._exit or not app.is_running:  # shutting down: nothing to show it on
         return app.mode == "kiosk" or is_fault(error)
+    now = time.monotonic()
+    recent = _recent[app] = [at for at in _recent.get(app, []) if now - at < STORM_WINDOW_S] + [now]
+    if len(recent) > STORM_LIMIT:
+        return True  # a storm of errors (a recovery failing again): logged, no more screens pushed for now
     if app.mode == "kiosk":
         app.call_later(recover_kiosk, app, fault)
         return True

@@ -26,6 +26,7 @@ from campaign.context import Campaign
 from campaign.errors import Refused
 from campaign.feedback import MAX_COMMENT, AnswerRequest, SlipView, open_slip
 from campaign.i18n import t
+from campaign.logfile import log_failure
 from storage.errors import StoreError
 from storage.records import FeedbackOption
 
@@ -167,6 +168,8 @@ def create_app(c: Campaign, *, rate_limit: RateLimit | None = None, max_body: in
         return _message(lang, status, "web.bad_method_title", t("web.bad_method_body", lang=lang))
 
     async def store_error(request: Request, exc: Exception) -> Response:
+        # A busy store, a full disk, a damaged file, a permission problem: the details to the log, never a page.
+        log_failure("web", exc)
         lang, _ = _language(request)
         response = _message(lang, 503, "web.busy_title", t("web.busy_body", lang=lang))
         response.headers["retry-after"] = "5"
@@ -198,7 +201,12 @@ def create_app(c: Campaign, *, rate_limit: RateLimit | None = None, max_body: in
             Route("/static/style.css", stylesheet, methods=["GET"]),
             *pledge_routes(c),
         ],
-        exception_handlers={HTTPException: http_error, StoreError: store_error, Exception: http_error},
+        exception_handlers={
+            HTTPException: http_error,
+            StoreError: store_error,
+            OSError: store_error,
+            Exception: http_error,
+        },
     )
     app.add_middleware(Guard, limiter=limiter, too_many=too_many)
     app.state.group_commit = group

@@ -25,7 +25,7 @@ def quick_campaign(data_dir: Path, clock: FixedClock, actor: str) -> Campaign:
     return Campaign(open_store(data_dir, lock_timeout=LOCK_TIMEOUT_S), clock, actor)
 
 
-async def until(pilot: Pilot[int], done: Callable[[], bool], what: str, deadline_s: float = 15.0) -> None:
+async def until(pilot: Pilot[int], done: Callable[[], bool], what: str, deadline_s: float = 40.0) -> None:
     """Let the app run until ``done()`` holds, or fail saying ``what`` and showing the screen."""
     end = time.monotonic() + deadline_s
     while not done():

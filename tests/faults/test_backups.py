@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 import threading
@@ -70,6 +71,7 @@ def test_a_backup_never_holds_the_lock_while_it_writes_or_fsyncs(
 
 def test_every_backup_is_verified_and_names_each_file_checksum(roster: Campaign) -> None:
     made = create_backup(roster.store)
+    assert [p.name for p in roster.store.backup_dir.iterdir()] == [made.name]  # no pins or partial copies left
     manifest = json.loads((made / "manifest.json").read_bytes())
     assert manifest["checksums"] == {rel: checksum(data) for rel, data in files_of(roster.store).items()}
     assert list_backups(roster.store)[0].verified
@@ -223,8 +225,17 @@ CRAFTED = {
     "symlinked-directory": lambda b: os.symlink("/etc", b / "store" / "pledges"),
     "symlinked-file": lambda b: os.symlink("/dev/zero", b / "store" / "zero.json"),
     "fifo": lambda b: os.mkfifo(b / "store" / "pipe.json"),
+    "device": lambda b: _device(b / "store" / "zero.json"),
     "over-large": lambda b: os.truncate(_touch(b / "store" / "huge.json"), MAX_FILE_BYTES + 1),
 }
+
+
+def _device(path: Path) -> None:
+    """A character device like /dev/zero (needs root, as a crafted archive unpacked by root would make)."""
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
 
 
 def _touch(path: Path) -> Path:

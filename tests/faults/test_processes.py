@@ -235,6 +235,9 @@ def test_the_web_server_answers_calmly_through_every_fault_and_loses_no_answer(
         faults.on("enospc")
         assert answer(codes[2]) == 503
         faults.off("enospc")
+        faults.on("eacces", str(next(roster.store.dir.glob("used/*.json"))))
+        assert answer(codes[2]) == 503
+        faults.off("eacces")
         used = next(roster.store.dir.glob("used/*.json"))
         good = used.read_bytes()
         used.write_bytes(good[:-3])
@@ -323,3 +326,23 @@ def test_kill_9_in_the_middle_of_a_restore_leaves_the_store_as_it_was(
     assert all(c.repos.attendance.get(session.id, code) is not None for code in acked)
     assert good_backups(data_dir) == [good]
     assert run(faults, data_dir, "restore", str(good), "--yes").returncode == 0
+
+
+def test_a_kiosk_started_on_a_damaged_store_is_out_of_service_until_it_is_restored(
+    roster: Campaign, session: StudySession, data_dir: Path, faults: Faults, terminal: Terminal
+) -> None:
+    good = create_backup(roster.store)
+    core = roster.store.path("core")
+    core.write_bytes(core.read_bytes()[:-7])
+    terminal.env = faults.env(terminal.env)
+    terminal.start([str(CHUANGYOU), "--data-dir", str(data_dir), "kiosk"])
+    shown = terminal.wait_for("暂停服务")
+    assert clean(shown, ["1234", "王晓明"]) == [] and str(core) not in shown
+    terminal.keys("C-c")  # still locked down: leaving needs the passphrase
+    terminal.wait_for("支部书记口令")
+    terminal.keys("Escape")
+    assert run(faults, data_dir, "restore", str(good), "--yes").returncode == 0
+    terminal.wait_for("正在签到", deadline_s=30)
+    _to_pin(terminal)
+    terminal.keys("Enter")
+    terminal.wait_for("签到成功")

@@ -133,8 +133,7 @@ def test_the_cli_exits_1_with_the_write_failed_message(
     assert cli(args) == 1
     path = roster.store.path("security")  # the PIN try is counted first (campaign.lockout)
     err = capsys.readouterr().err.strip()
-    # A full disk has a message of its own (tui/cli/common.py): what happened, that nothing changed, what to do.
-    assert err == t("fault.admin_full", path=path)
+    assert err == t("fault.admin_full", path=path)  # says what to do: free some space
     assert "本次操作未生效" in err
 
 
@@ -363,7 +362,7 @@ def test_a_backup_taken_while_another_process_writes_is_complete(
     real_read = backup_module._read_live
     copies = [0]
 
-    def read_live(src: Path) -> tuple[bytes, tuple[int, int, int, int]]:
+    def read_live(src: Path, pin: Path | None = None) -> tuple[bytes, tuple[int, int, int, int], bool]:
         copies[0] += 1
         if copies[0] == 2:
             argv = ["--data-dir", str(data_dir), "signin", "--session", str(session_id), "--member", "T004"]
@@ -377,7 +376,7 @@ def test_a_backup_taken_while_another_process_writes_is_complete(
                 env=env,
             )
             assert proc.returncode == 0, proc.stderr
-        return real_read(src)
+        return real_read(src, pin)
 
     monkeypatch.setattr(backup_module, "_read_live", read_live)
     backup = create_backup(roster.store)

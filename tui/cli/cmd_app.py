@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from campaign.context import Campaign
 from campaign.i18n import t
 
-from .common import EXIT_REFUSED, with_campaign
+from .common import EXIT_REFUSED, log_failure_in, resolved_data_dir, store_error_message, with_campaign
 
 
 def register(sub: Any) -> None:
@@ -92,4 +93,38 @@ def on_a_chinese_terminal(handler: Callable[[argparse.Namespace], int]) -> Calla
     return run
 
 
-run_kiosk = on_a_chinese_terminal(with_campaign(_kiosk))
+def _run_kiosk(args: argparse.Namespace) -> int:
+    """The kiosk; on a damaged store it still starts, out of service (naming no data) until the file is restored."""
+    from campaign.context import open_campaign
+    from storage.errors import StoreCorrupt
+
+    root = resolved_data_dir(args)
+    try:
+        c = open_campaign(root)
+    except StoreCorrupt as exc:
+        log_failure_in(root, "kiosk", exc)
+        print(store_error_message(exc), file=sys.stderr)  # for whoever reads the console later; no data in it
+        return _start_out_of_service(root, exc.path, args)
+    except Exception:
+        return with_campaign(_kiosk)(args)
+    return with_campaign(lambda _again, a: _kiosk(c, a), opened=c)(args)
+
+
+def _start_out_of_service(root: Path, damaged: Path, args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from campaign.clock import clock_for
+    from storage import Store
+    from storage.records import Settings
+    from tui.terminal import prepare
+
+    settings = Settings()  # the branch's settings live in the damaged store: the defaults until it is restored
+    c = Campaign(Store(root), clock_for(ZoneInfo(settings.timezone)), "kiosk")
+    prepare()
+    from tui.app import run_app
+
+    code: int = run_app(c, "kiosk", lang=getattr(args, "lang", None), settings=settings, out_of_service=damaged)
+    return code
+
+
+run_kiosk = on_a_chinese_terminal(_run_kiosk)

@@ -190,13 +190,13 @@ def resolved_data_dir(args: argparse.Namespace) -> Path:
     return data_dir(args.data_dir)
 
 
-def with_campaign(handler: Handler) -> Callable[[argparse.Namespace], int]:
-    """Open the campaign for ``handler``; turn refusals and store failures into exit status 1."""
+def with_campaign(handler: Handler, *, opened: Campaign | None = None) -> Callable[[argparse.Namespace], int]:
+    """Open the campaign for ``handler`` (unless ``opened``); turn refusals and store failures into exit status 1."""
 
     def run(args: argparse.Namespace) -> int:
         root = resolved_data_dir(args)
         try:
-            c = open_campaign(root)
+            c = opened if opened is not None else open_campaign(root)
             return handler(c, args)
         except Refused as exc:
             return refuse(exc.message(), code=exc.key)

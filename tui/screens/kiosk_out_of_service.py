@@ -65,6 +65,13 @@ class KioskOutOfService(Screen[None]):
             self.app.call_from_thread(self.restored)
 
     def restored(self) -> None:
-        if self.app.screen is self:
+        from tui.screens.kiosk_home import KioskHome
+
+        if self.app.screen is not self:
+            return
+        if any(isinstance(s, KioskHome) for s in self.app.screen_stack):
             self.app.pop_screen()
             self.kiosk.go_home()
+        else:  # the kiosk started out of service: its home is made now
+            self.kiosk.out_of_service = None
+            self.app.switch_screen(KioskHome())
