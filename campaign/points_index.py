@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from storage import Store
 from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrade
+from storage.repositories import Pledges
 
 from . import dir_watch
 from .context import Campaign
@@ -356,7 +357,7 @@ class PointsIndex:
         self._adjustments = by_member
 
     def _refresh_pledges(self) -> None:
-        partitions = self.store.partitions("pledges")
+        partitions = Pledges(self.store).partitions()
         for gone in set(self._pledge_parts) - set(partitions):
             self._apply_pledges(gone, {})
             self._sigs.pop(gone, None)

@@ -315,7 +315,8 @@ class Pledges:
             return []
         return sorted(int(n[len(PLEDGE_FOLDER) :]) for n in names if n[len(PLEDGE_FOLDER) :].isdigit())
 
-    def _partitions(self, years: list[int] | None) -> list[str]:
+    def partitions(self, years: list[int] | None = None) -> list[str]:
+        """The partitions holding the pledges of ``years`` (every year if None), by year then bucket."""
         out: list[str] = []
         for year in self.years() if years is None else sorted({int(y) for y in years}):
             out.extend(self.store.partitions(f"{PLEDGE_FOLDER}{year}"))
@@ -326,20 +327,20 @@ class Pledges:
 
         Queries filter on these and build :class:`Pledge` records only for what they show.
         """
-        for p in self._partitions(years):
+        for p in self.partitions(years):
             yield from _docs(self.store, p, "pledges").values()
 
     def tables(self, years: list[int] | None = None) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
         """(partition, its raw table) for the given years: read-only snapshots, the same object while the file is
         unchanged (so a query may keep what it derived from one, held beside the table it came from)."""
-        for p in self._partitions(years):
+        for p in self.partitions(years):
             yield p, _docs(self.store, p, "pledges")
 
     def docs_in_states(self, states: set[str], years: list[int] | None = None) -> Iterator[dict[str, Any]]:
         """The raw documents (read-only) in one of ``states``, through an index per file that is rebuilt only
         when the file changed: a queue of a few hundred pledges does not walk 100,000 documents each time."""
         in_txn = self.store.current() is not None
-        for p in self._partitions(years):
+        for p in self.partitions(years):
             docs = _docs(self.store, p, "pledges")
             cached = self._by_state.get(p)
             if cached is not None and cached[0] is docs:
