@@ -203,7 +203,12 @@ async def test_attract_mode_rotates_on_the_injected_clock(
         monotonic.advance(ROTATE_S)
         panel.tick()
         await settle(pilot)
-        # No pledge board offered yet: the rotation is board, next session, board...
+        # The pledge board (campaign.pledge_queries) joins the rotation: board, pledges, next session, board...
+        assert panel.showing == "pledges" and panel.display
+
+        monotonic.advance(ROTATE_S)
+        panel.tick()
+        await settle(pilot)
         assert panel.showing == "session" and session.display and not panel.display
 
         monotonic.advance(ROTATE_S)
@@ -315,6 +320,8 @@ async def test_each_attract_round_reads_the_board_again(
         await settle(pilot)
         assert "1. 王晓明 7" in plain(app) and "3. 李红 2" in plain(app)
         points.adjust_points(scored, "T002", 6, "支教")  # 李红: 2 + 6 = 8, now first
+        monotonic.advance(ROTATE_S)
+        panel.tick()  # the pledge board
         monotonic.advance(ROTATE_S)
         panel.tick()  # the next study session
         monotonic.advance(ROTATE_S)
