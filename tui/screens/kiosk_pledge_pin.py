@@ -1,0 +1,63 @@
+"""The PIN step before a member's pledges: the same box, lockout and messages as a sign-in's, no sign-in.
+
+The PIN is checked by :func:`campaign.signin.check_pin` (wrong tries count towards the same lockout as at
+sign-in); when it is right, the member's pledges replace this screen, so Esc from them goes back to the board.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.message import Message
+
+from campaign.errors import Refused
+from campaign.signin import check_pin
+from storage.records import Member
+from tui.kiosk import Outcome, OutcomeKind, PinStep
+from tui.screens.kiosk_pin import KioskPin
+
+#: Refusals from check_pin that end the step (shown as a result), rather than asking for the PIN again.
+_FINAL = {"signin.locked": OutcomeKind.LOCKED, "signin.no_pin_set": OutcomeKind.REFUSED}
+
+
+def _outcome(exc: Refused, member: Member) -> Outcome:
+    kind = _FINAL.get(exc.key, OutcomeKind.WRONG_PIN)
+    return Outcome(kind, exc.message(), member)
+
+
+class KioskPledgePin(KioskPin):
+    @dataclass
+    class Verified(Message):
+        """The PIN was right (or the branch needs none): the member may see their pledges."""
+
+    @work(thread=True, group="pin-check")
+    def check(self) -> None:
+        c = self.kiosk.campaign
+        try:
+            check_pin(c, self.member, None)
+        except Refused as exc:
+            if exc.key == "signin.pin_required":
+                self.post_message(self.Checked(PinStep(None, None)))
+            else:
+                self.post_message(self.Checked(PinStep(None, _outcome(exc, self.member))))
+            return
+        self.post_message(self.Verified())  # the branch asks for no PIN
+
+    @work(thread=True, exclusive=True, group="pin")
+    def sign_in(self, pin: str) -> None:
+        try:
+            check_pin(self.kiosk.campaign, self.member, pin)
+        except Refused as exc:
+            self.post_message(self.Attempted(_outcome(exc, self.member)))
+            return
+        self.post_message(self.Verified())
+
+    def on_kiosk_pledge_pin_verified(self) -> None:
+        if self.app.screen is not self:
+            return  # the kiosk went home meanwhile
+        if self.working is not None:
+            self.working.stop()
+        from tui.screens.kiosk_pledge_mine import KioskPledgeMine
+
+        self.app.switch_screen(KioskPledgeMine(self.member))
