@@ -58,7 +58,7 @@ def current_window(c: Campaign) -> EvaluationWindow | None:
 
 def _secretary(c: Campaign) -> None:
     if c.actor in NOT_SECRETARY_PROGRAMS:
-        raise Refused("pledges.secretary_only", action="")
+        raise Refused("pledges.secretary_program")
 
 
 def open_window(c: Campaign) -> EvaluationWindow:
@@ -102,7 +102,7 @@ def rate_pledge(c: Campaign, rater: str, pledge_id: str, grade: str | PledgeGrad
         if pledge.member == rater:
             raise Refused("pledges.rate_own")
         if pledge.state is not PledgeState.FULFILLED:
-            raise Refused("pledges.rate_not_fulfilled", id=pledge.id, state=rules.state_name(pledge.state))
+            raise rules.PledgeRefused("pledges.rate_not_fulfilled", id=pledge.id, state=rules.state_words(pledge.state))
         ratings = c.repos.peer_ratings.for_pledge(pledge.id)
         if any(r.rater == rater for r in ratings):
             raise Refused("pledges.rate_twice", id=pledge.id)

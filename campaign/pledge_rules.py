@@ -106,42 +106,63 @@ def allowed(action: Action, state: PledgeState | None) -> bool:
     return state is None if action is Action.CREATE else state in rule.sources
 
 
+class Words:
+    """Catalog keys to be worded in the language a message is read in (a list joined by the list separator)."""
+
+    def __init__(self, *keys: str) -> None:
+        self.keys = keys
+
+    def word(self, lang: str | None) -> str:
+        from .i18n import t
+
+        return t("pledges.list_separator", lang=lang).join(t(k, lang=lang) for k in self.keys)
+
+    def __str__(self) -> str:
+        return self.word(None)
+
+
+class PledgeRefused(Refused):
+    """A refusal whose :class:`Words` parameters (state and step names) are worded in the reader's language."""
+
+    def message(self, lang: str | None = None) -> str:
+        from .i18n import t
+
+        params = {k: v.word(lang) if isinstance(v, Words) else v for k, v in self.params.items()}
+        return t(self.key, lang=lang, **params)
+
+
+def state_words(*states: PledgeState) -> Words:
+    return Words(*(f"pledges.state_{s}" for s in states))
+
+
+def action_words(action: Action) -> Words:
+    return Words(f"pledges.action_{action}")
+
+
 def check_step(
     action: Action, pledge_id: str, state: PledgeState, *, by_secretary: bool, is_owner: bool
 ) -> PledgeState:
     """The state after ``action`` on a pledge in ``state``; refused with the reason when it may not happen."""
     rule = RULES[action]
     if rule.who is Who.SECRETARY and not by_secretary:
-        raise Refused("pledges.secretary_only", action=action_name(action))
+        raise PledgeRefused("pledges.secretary_only", action=action_words(action))
     if rule.who is Who.OWNER and not is_owner:
-        raise Refused("pledges.owner_only", id=pledge_id, action=action_name(action))
+        raise PledgeRefused("pledges.owner_only", id=pledge_id, action=action_words(action))
     if rule.who is Who.MEMBER and not (is_owner or by_secretary):
         raise Refused("pledges.not_yours", id=pledge_id)
     if state not in rule.sources:
         if state is S.EVALUATED or state is S.UNKEPT:
-            raise Refused("pledges.final", id=pledge_id, state=state_name(state))
+            raise PledgeRefused("pledges.final", id=pledge_id, state=state_words(state))
         if state is S.WITHDRAWN:
             raise Refused("pledges.withdrawn_final", id=pledge_id)
-        raise Refused(
+        raise PledgeRefused(
             "pledges.illegal_step",
             id=pledge_id,
-            state=state_name(state),
-            action=action_name(action),
-            allowed=", ".join(state_name(s) for s in sorted(rule.sources, key=list(PledgeState).index)),
+            state=state_words(state),
+            action=action_words(action),
+            allowed=state_words(*sorted(rule.sources, key=list(PledgeState).index)),
         )
     return rule.target or state
-
-
-def action_name(action: Action) -> str:
-    from .i18n import t
-
-    return t(f"pledges.action_{action}")
-
-
-def state_name(state: PledgeState) -> str:
-    from .i18n import t
-
-    return t(f"pledges.state_{state}")
 
 
 # ------------------------------------------------------------------------------------------- what a pledge says

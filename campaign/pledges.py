@@ -58,7 +58,7 @@ def _who(c: Campaign, by: Actor) -> str:
     """The name history records: the member's code, or the secretary's actor name. Refuses impostors."""
     if by.member is None:
         if c.actor in NOT_SECRETARY_PROGRAMS:
-            raise Refused("pledges.secretary_only", action="")
+            raise Refused("pledges.secretary_program")
         return c.actor
     if active_member(c, by.member) is None:
         raise Refused("pledges.unknown_member", code=by.member)
@@ -297,6 +297,7 @@ def correct_pledge(
     fields: dict[str, Any] = {}
     with c.store.transaction():
         pledge = get_pledge(c, pledge_id)
+        rules.check_step(Action.CORRECT, pledge.id, pledge.state, by_secretary=True, is_owner=False)
         if grade is not None:
             g = rules.grade(grade)
             if pledge.state is not PledgeState.EVALUATED:

@@ -1,7 +1,8 @@
 """The parent-feedback web app: one form per slip, and nothing else.
 
-Routes: ``GET|POST /f/<code>`` (the form and its answer), ``GET /thanks``, ``GET /static/style.css``. Anything
-else is a 404 page. No admin page, no listing, no comments shown back, no JavaScript, no external assets.
+Routes: ``GET|POST /f/<code>`` (the form and its answer), ``GET /thanks``, ``GET /static/style.css``, and a
+member's phone pledge form (``/p/<code>``, ``/p-sent``: :mod:`web.pledge_form`). Anything else is a 404 page.
+No admin page, no listing, no comments shown back, no JavaScript, no external assets.
 
 Store calls run in worker threads (:func:`starlette.concurrency.run_in_threadpool`, and the group commit's
 own hand-off): the store's lock is re-entrant per thread, so two asyncio tasks on the event loop's thread would
@@ -31,6 +32,7 @@ from storage.records import FeedbackOption
 from .group_commit import GroupCommit
 from .guard import Guard, RateLimit, RateLimiter, Scope
 from .pages import negotiate_language, render
+from .pledge_form import pledge_routes
 
 #: The largest form body accepted: a 300-character comment, percent-encoded, fits easily.
 MAX_BODY = 8 * 1024
@@ -194,6 +196,7 @@ def create_app(c: Campaign, *, rate_limit: RateLimit | None = None, max_body: in
             Route("/f/{code}", slip, methods=["GET", "POST"]),
             Route("/thanks", thanks, methods=["GET"]),
             Route("/static/style.css", stylesheet, methods=["GET"]),
+            *pledge_routes(c),
         ],
         exception_handlers={HTTPException: http_error, StoreError: store_error, Exception: http_error},
     )
