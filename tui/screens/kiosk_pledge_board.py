@@ -133,6 +133,8 @@ class KioskPledgeBoard(KioskPledgeScreen):
         self.query_one("#board-next", Button).label = message("kiosk_pledges.next_page")
         self.query_one("#board-mine", Button).label = message("kiosk_pledges.my_pledges")
         self.query_one("#board-back", Button).label = message("kiosk_pledges.back")
+        for button in self.query("#board-filters Button").results(Button):
+            button.refresh(layout=True)  # a Button's label is no layout reactive: its width follows only so
         board = self.board
         if board is None:
             self.query_one("#board-period", Static).update(literal(""))
