@@ -70,6 +70,8 @@ class KioskPledgeBoard(KioskPledgeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.board: BoardPage | None = None
+        #: The page size the board was last read with (read again when the room for the list changes).
+        self.read_per_page = 0
         self.schools: list[str] = []
         self.category: PledgeCategory | None = None
         self.school: str | None = None
@@ -101,8 +103,9 @@ class KioskPledgeBoard(KioskPledgeScreen):
         self.paint()
 
     async def load(self) -> None:
-        c, category, school, page, per_page = self.kiosk.campaign, self.category, self.school, self.page_number, 0
+        c, category, school, page = self.kiosk.campaign, self.category, self.school, self.page_number
         per_page = self.per_page()
+        self.read_per_page = per_page
         loaded = await self.call(lambda: board_and_schools(c, category, school, page, per_page))
         if not self.is_attached:
             return
@@ -119,8 +122,8 @@ class KioskPledgeBoard(KioskPledgeScreen):
         return 2 if self.size.width >= TWO_COLUMNS_FROM else 1
 
     def per_page(self) -> int:
-        # The list's top padding takes a line; the last block needs no blank line after it.
-        height = self.query_one("#board-list").size.height
+        # The last block needs no blank line after it.
+        height = self.query_one("#board-list").size.height + 1
         return max(1, height // BLOCK_LINES) * self.columns()
 
     def paint(self) -> None:
@@ -146,6 +149,8 @@ class KioskPledgeBoard(KioskPledgeScreen):
         pages = message("kiosk_pledges.page_of", page=board.page + 1, pages=board.pages)
         self.query_one("#board-page", Static).update(pages)
         self.query_one("#board-list", Static).update(self.render_page(board))
+        if self.per_page() != self.read_per_page:
+            self.call_after_refresh(self.load)  # the list got more (or less) room since it was read
 
     def render_page(self, board: BoardPage) -> Content:
         if not board.lines:

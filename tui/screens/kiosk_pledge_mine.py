@@ -109,6 +109,8 @@ class KioskPledgeMine(KioskPledgeScreen):
             for key in ("col_due", "col_state", "col_category", "col_text"):
                 table.add_column(cell(t(f"kiosk_pledges.{key}")), key=key)
         lines = self.view.lines if self.view is not None else []
+        # The pledge column takes what the others leave, so no row scrolls sideways at 80 columns.
+        text_width = max(16, self.size.width - 58)
         refill(
             table,
             (
@@ -117,8 +119,8 @@ class KioskPledgeMine(KioskPledgeScreen):
                     (
                         cell(line.pledge.due.isoformat()),
                         cell(t(f"pledges.state_{line.pledge.state}")),
-                        cell(t(f"pledges.category_{line.pledge.category}"), max_width=16),
-                        cell(line.pledge.text, max_width=60),
+                        cell(t(f"pledges.category_{line.pledge.category}"), max_width=14),
+                        cell(line.pledge.text, max_width=text_width),
                     ),
                 )
                 for line in lines

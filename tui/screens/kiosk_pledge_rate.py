@@ -60,6 +60,7 @@ class KioskPledgeRate(KioskPledgeScreen):
             self.say(lines.message, problem=True)
             return
         self.lines = lines
+        text_width = max(16, self.size.width - 44)
         refill(
             self.query_one("#rate-table", DataTable),
             (
@@ -67,8 +68,8 @@ class KioskPledgeRate(KioskPledgeScreen):
                     line.id,
                     (
                         cell(line.name, max_width=16),
-                        cell(t(f"pledges.category_{line.pledge.category}")),
-                        cell(line.pledge.text, max_width=40),
+                        cell(t(f"pledges.category_{line.pledge.category}"), max_width=14),
+                        cell(line.pledge.text, max_width=text_width),
                     ),
                 )
                 for line in lines
