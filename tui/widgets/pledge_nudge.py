@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Center, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -32,10 +32,10 @@ PROVEN = (OutcomeKind.ON_TIME, OutcomeKind.LATE, OutcomeKind.ALREADY)
 NAMED = 2
 
 
-def due_lines(lines: list[PledgeLine]) -> Content:
+def due_lines(lines: list[PledgeLine], days: int) -> Content:
     if not lines:
-        return message("kiosk_pledges.nudge_none")
-    parts = [message("kiosk_pledges.nudge_due", "bold $warning", count=len(lines))]
+        return message("kiosk_pledges.nudge_none", days=days)
+    parts = [message("kiosk_pledges.nudge_due", "bold $warning", count=len(lines), days=days)]
     for line in lines[:NAMED]:
         parts.append(literal(f"· {line.pledge.due:%m-%d}  {fit(line.pledge.text, 56)}"))
     return Content("\n").join(parts)
@@ -48,7 +48,7 @@ class PledgeNudge(Vertical):
         max-width: 100%;
         height: auto;
         display: none;
-        align-horizontal: center;
+        margin-top: 1;
     }
     PledgeNudge > Static {
         width: 100%;
@@ -59,6 +59,8 @@ class PledgeNudge(Vertical):
     @dataclass
     class Loaded(Message):
         lines: list[PledgeLine]
+        #: How many days ahead "due soon" looks (a setting).
+        days: int
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -70,7 +72,8 @@ class PledgeNudge(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="nudge-due")
-        yield Button(message("kiosk_pledges.nudge_button"), id="nudge-mine")
+        with Center():
+            yield Button(message("kiosk_pledges.nudge_button"), id="nudge-mine")
 
     def show(self, outcome: Outcome) -> None:
         """After ``outcome``: load and show the member's due pledges, or stay hidden."""
@@ -84,13 +87,15 @@ class PledgeNudge(Vertical):
     @work(thread=True, exclusive=True, group="pledge-nudge")
     def load(self, code: str) -> None:
         try:
-            lines = due_soon(self.kiosk.campaign, code)
+            c = self.kiosk.campaign
+            days = c.settings.pledge_due_soon_days
+            lines = due_soon(c, code, days)
         except (Refused, StoreError):
             return  # a sign-in result never fails for want of this line
-        self.post_message(self.Loaded(lines))
+        self.post_message(self.Loaded(lines, days))
 
     def on_pledge_nudge_loaded(self, event: Loaded) -> None:
-        self.query_one("#nudge-due", Static).update(due_lines(event.lines))
+        self.query_one("#nudge-due", Static).update(due_lines(event.lines, event.days))
         self.display = True
 
     @on(Button.Pressed, "#nudge-mine")
