@@ -48,10 +48,10 @@ from storage.records import (
     SignInMethod,
     StudySession,
 )
-from storage.repositories import Repositories
+from storage.repositories import PLEDGE_BUCKETS, Repositories, pledge_bucket, pledge_partition
 
 #: Bump when the generated data changes shape, so caches are rebuilt.
-VERSION = 1
+VERSION = 3
 SEED = 20261127
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: "Today": the start of the last generated session, still open for sign-in.
@@ -226,21 +226,50 @@ def _attendance(session: StudySession, members: list[Member], rng: random.Random
 
 
 def _pledges(scale: Scale, year: int, count: int, members: list[Member], rng: random.Random) -> list[Pledge]:
+    """A year's pledges with the history production writes (create, submit, publish, fulfil, evaluate): this
+    year's are mostly published or fulfilled (a few waiting for review), earlier years' evaluated."""
     out = []
     current = year == ANCHOR.year
-    for n in range(1, count + 1):
+    for _ in range(count):
         m = members[rng.randrange(len(members))]
         category = rng.choice(list(PledgeCategory))
         text, target = PLEDGE_TEXTS[category]
         created = datetime(year, 1, 1, 9, tzinfo=SHANGHAI) + timedelta(minutes=rng.randrange(60 * 24 * 300))
         if created > ANCHOR:
             created = ANCHOR - timedelta(days=rng.randrange(1, 300))
-        state = rng.choice((PledgeState.PUBLISHED, PledgeState.FULFILLED)) if current else PledgeState.EVALUATED
+        if current:
+            state = rng.choices((PledgeState.SUBMITTED, PledgeState.PUBLISHED, PledgeState.FULFILLED), (2, 60, 38))[0]
+        else:
+            state = PledgeState.EVALUATED
+        steps = [("create", PledgeState.DRAFT, m.code), ("submit", PledgeState.SUBMITTED, m.code)]
+        if state is not PledgeState.SUBMITTED:
+            steps.append(("publish", PledgeState.PUBLISHED, "secretary"))
+            steps.append(("progress", PledgeState.PUBLISHED, m.code))
+        if state in (PledgeState.FULFILLED, PledgeState.EVALUATED):
+            steps.append(("fulfil", PledgeState.FULFILLED, m.code))
+        if state is PledgeState.EVALUATED:
+            steps.append(("evaluate", PledgeState.EVALUATED, "secretary"))
+        history: list[dict[str, Any]] = []
+        before: PledgeState | None = None
+        for i, (action, after, by) in enumerate(steps):
+            at = created + timedelta(days=3 * i)
+            event = {
+                "at": at.isoformat(),
+                "by": by,
+                "state": str(after),
+                "note": "已完成阶段目标" if action in ("progress", "fulfil") else "",
+                "action": action,
+                "from_state": str(before) if before else None,
+                "via": "kiosk" if by != "secretary" else "secretary",
+            }
+            # As campaign.pledges writes events: defaults left out.
+            history.append({k: v for k, v in event.items() if v not in ("", None)})
+            before = after
         grade = rng.choice(list(PledgeGrade)) if state is PledgeState.EVALUATED else None
-        history = ({"at": created.isoformat(), "by": m.code, "state": "submitted", "note": ""},)
+        published = created + timedelta(days=6) if len(steps) > 2 else None
         out.append(
             Pledge(
-                id=f"{year}-{n}",
+                id="",
                 member=m.code,
                 category=category,
                 text=text,
@@ -248,8 +277,14 @@ def _pledges(scale: Scale, year: int, count: int, members: list[Member], rng: ra
                 due=(created + timedelta(days=120)).date(),
                 state=state,
                 created=created,
+                progress=({"at": history[-1]["at"], "day": history[-1]["at"][:10], "note": "已完成阶段目标"},)
+                if published
+                else (),
+                evidence="家访记录、照片" if state in (PledgeState.FULFILLED, PledgeState.EVALUATED) else "",
                 grade=grade,
-                history=history,
+                history=tuple(history),
+                published_at=published,
+                updated=created + timedelta(days=3 * (len(steps) - 1)),
             )
         )
     return out
@@ -313,12 +348,19 @@ def generate(scale: Scale, data_dir: Path, *, log: Any = None) -> None:
     years = list(range(ANCHOR.year - scale.years + 1, ANCHOR.year + 1))
     for year in years:
         pledges = _pledges(scale, year, per_year, members, rng)
+        buckets: dict[int, list[Pledge]] = {}
+        for pledge in pledges:
+            buckets.setdefault(pledge_bucket(pledge.member), []).append(pledge)
         with store.transaction():
-            # Pledges.add assigns one id per call; in bulk the ids are assigned here, 1..n in an empty partition.
-            table = tinydb_for(store, f"pledges/{year}").table("pledges")
-            ids = table.insert_multiple([p.to_doc() for p in pledges])
-            if ids != list(range(1, len(pledges) + 1)):
-                raise RuntimeError(f"pledges/{year} was not empty")
+            # As Pledges.add files them (a file per year and member bucket, the id encoding file and document),
+            # in bulk: ids 1..n in each empty file.
+            for bucket, in_bucket in sorted(buckets.items()):
+                docs = [p.to_doc() for p in in_bucket]
+                for k, doc in enumerate(docs):
+                    doc["id"] = f"{year}-{k * PLEDGE_BUCKETS + bucket + 1}"
+                table = tinydb_for(store, pledge_partition(year, bucket)).table("pledges")
+                if table.insert_multiple(docs) != list(range(1, len(docs) + 1)):
+                    raise RuntimeError(f"{pledge_partition(year, bucket)} was not empty")
     _log(log, "pledges", per_year * len(years))
     months = _months(scale)
     per_month = scale.feedback // len(months)

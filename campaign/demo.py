@@ -16,9 +16,6 @@ from storage.records import (
     Feedback,
     FeedbackOption,
     Member,
-    Pledge,
-    PledgeCategory,
-    PledgeState,
     Role,
     School,
     SignInMethod,
@@ -29,6 +26,7 @@ from . import passphrase
 from .context import Campaign
 from .hashing import hash_pin
 from .names import pinyin_keys
+from .pledge_demo import demo_pledges
 
 DEMO_PASSPHRASE = "chuangyou-demo"
 DEMO_PIN = "1234"
@@ -76,13 +74,6 @@ TOPICS = (
     ("课堂教学质量提升研讨", "带头争创佳绩"),
     ("弘扬正气，树立师德标兵", "带头弘扬正气"),
 )
-PLEDGES = {
-    PledgeCategory.STUDY: ("本学期研读两本教育专著并撰写读书笔记", "读书笔记 2 篇"),
-    PledgeCategory.ACHIEVEMENT: ("所带班级期末平均分提高 5 分", "平均分 +5"),
-    PledgeCategory.SERVICE: ("每月家访不少于 3 户学生", "家访 15 户"),
-    PledgeCategory.DISCIPLINE: ("全年无迟到早退，按时参加组织生活", "出勤 100%"),
-    PledgeCategory.INTEGRITY: ("拒收家长礼品礼金，带头抵制有偿家教", "零投诉"),
-}
 
 
 @dataclass(frozen=True)
@@ -114,7 +105,7 @@ def fill_demo(c: Campaign) -> DemoSummary:
     attendance = _attendance(rng, members, [s for s in stored if s.closed_at is not None])
     with c.store.transaction():
         c.repos.attendance.put_many(attendance)
-    pledges = _pledges(rng, members, now)
+    pledges = demo_pledges(rng, members, now)
     with c.store.transaction():
         for p in pledges:
             c.repos.pledges.add(p)
@@ -222,33 +213,6 @@ def _attendance(rng: random.Random, members: list[Member], sessions: list[StudyS
                 out.append(
                     Attendance(s.id, m.code, AttendanceStatus.ABSENT, s.end, SignInMethod.SECRETARY, by="secretary")
                 )
-    return out
-
-
-def _pledges(rng: random.Random, members: list[Member], now: datetime) -> list[Pledge]:
-    states = (
-        PledgeState.DRAFT,
-        PledgeState.SUBMITTED,
-        PledgeState.PUBLISHED,
-        PledgeState.FULFILLED,
-        PledgeState.EVALUATED,
-    )
-    out: list[Pledge] = []
-    for m in members:
-        for category in rng.sample(list(PledgeCategory), k=2):
-            text, target = PLEDGES[category]
-            out.append(
-                Pledge(
-                    "",
-                    m.code,
-                    category,
-                    text,
-                    target,
-                    date(now.year + (now.month > 6), 1, 15),
-                    rng.choice(states),
-                    now - timedelta(days=rng.randint(20, 80)),
-                )
-            )
     return out
 
 

@@ -6,13 +6,15 @@ at stress scale holds ~10,000 pledges). Names and schools come from the roster a
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from storage.records import Member, Pledge, PledgeCategory, PledgeGrade, PledgeState
+from storage.records import Pledge, PledgeCategory, PledgeGrade, PledgeState
 
 from . import pledge_rules as rules
 from .context import Campaign
@@ -20,7 +22,9 @@ from .pledge_ratings import PeerTally, current_window, rated_by, tally_of
 from .pledges import today
 
 CATEGORY_ORDER = {str(cat): i for i, cat in enumerate(PledgeCategory)}
-#: The board shows the current and the previous year's pledges (a school year spans two calendar years).
+#: The board, the queues and the summaries cover the pledges created this year and last year (a school year spans
+#: two calendar years; branches pledge every year): they read two years' files, however long the history. Pass
+#: ``years`` to look further back; ``list_pledges`` covers every year.
 BOARD_YEARS = 2
 
 
@@ -92,25 +96,45 @@ class CategorySummary:
         return sum(self.states.values())
 
 
-def _members(c: Campaign) -> dict[str, Member]:
-    return {m.code: m for m in c.repos.members.all()}
+@dataclass(frozen=True)
+class _Who:
+    name: str
+    school: str
+    #: How a member sorts: school, pinyin, code.
+    key: tuple[str, str, str]
+    active: bool
 
 
-def _line(doc: dict[str, Any], members: dict[str, Member]) -> PledgeLine:
-    m = members.get(doc["member"])
-    return PledgeLine(Pledge.from_doc(doc), m.name if m else doc["member"], m.school if m else "")
+#: The last roster table seen (held, not its id()) and what was derived from it.
+_MEMBERS_CACHE: list[tuple[object, dict[str, _Who]]] = []
 
 
-def _sort_key(doc: dict[str, Any], members: dict[str, Member]) -> tuple[Any, ...]:
-    m = members.get(doc["member"])
-    return (
-        CATEGORY_ORDER.get(doc["category"], 9),
-        m.school if m else "",
-        m.pinyin_full if m else "",
-        doc["member"],
-        doc["due"],
-        _id_key(doc["id"]),
-    )
+def _members(c: Campaign) -> dict[str, _Who]:
+    """Name, school and sort key of every member, from the raw roster (no records built: 2,000 members); kept
+    while the roster's snapshot is the same object."""
+    table = c.repos.members.table()
+    if _MEMBERS_CACHE and _MEMBERS_CACHE[0][0] is table:
+        return _MEMBERS_CACHE[0][1]
+    members = {
+        code: _Who(d["name"], d["school"], (d["school"], d.get("pinyin_full", ""), code), d.get("active", True))
+        for code, d in c.repos.members.docs().items()
+    }
+    if c.store.current() is None:  # a transaction's own copy may still change in place: never kept
+        _MEMBERS_CACHE[:] = [(table, members)]
+    return members
+
+
+def _who(members: dict[str, _Who], code: str) -> _Who:
+    return members.get(code) or _Who(code, "", ("", "", code), False)
+
+
+def _line(doc: dict[str, Any], members: dict[str, _Who]) -> PledgeLine:
+    who = _who(members, doc["member"])
+    return PledgeLine(Pledge.from_doc(doc), who.name, who.school)
+
+
+def _sort_key(doc: dict[str, Any], members: dict[str, _Who]) -> tuple[Any, ...]:
+    return (CATEGORY_ORDER.get(doc["category"], 9), _who(members, doc["member"]).key, doc["due"], doc["id"])
 
 
 def _id_key(pledge_id: str) -> tuple[int, int]:
@@ -131,14 +155,33 @@ def _docs(
     category: PledgeCategory | None = None,
     member: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    wanted = None if states is None else {str(s) for s in states}
     cat = None if category is None else str(category)
-    for d in c.repos.pledges.docs(years):
-        if wanted is not None and d["state"] not in wanted:
-            continue
+    if states is None:
+        docs: Iterable[dict[str, Any]] = c.repos.pledges.docs(years)
+    else:
+        docs = c.repos.pledges.docs_in_states({str(s) for s in states}, years)
+    for d in docs:
         if (cat is not None and d["category"] != cat) or (member is not None and d["member"] != member):
             continue
         yield d
+
+
+#: Per pledge file: its public pledges with their board sort keys, kept while the file and the roster are the
+#: same objects (snapshots are replaced, never changed, when a file changes).
+_BOARD_CACHE: dict[str, tuple[object, object, list[tuple[tuple[Any, ...], dict[str, Any]]]]] = {}
+_PUBLIC = frozenset(str(s) for s in rules.PUBLIC)
+
+
+def _public_sorted(
+    c: Campaign, path: str, table: dict[str, dict[str, Any]], roster: object, members: dict[str, _Who]
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    cached = _BOARD_CACHE.get(path)
+    if cached is not None and cached[0] is table and cached[1] is roster:
+        return cached[2]
+    rows = sorted((_sort_key(d, members), d) for d in table.values() if d["state"] in _PUBLIC)
+    if c.store.current() is None:  # a transaction's own copy may still change in place: never kept
+        _BOARD_CACHE[path] = (table, roster, rows)
+    return rows
 
 
 def pledge_board(
@@ -150,22 +193,41 @@ def pledge_board(
     per_page: int = 8,
 ) -> BoardPage:
     """The public board: published, fulfilled, evaluated and unkept (未兑现, with its reason) pledges of this year
-    and last year, by category, then school, then member; ``page`` is 0-based and clamped."""
-    cat = rules.category(category) if category else None
+    and last year, by category, then school, then member; ``page`` is 0-based and clamped.
+
+    Each file's public pledges are kept sorted while the file is unchanged, so opening the board merges
+    ~128 short sorted lists instead of sorting ~20,000 pledges at stress scale.
+    """
+    cat = str(rules.category(category)) if category else None
+    roster = c.repos.members.table()
     members = _members(c)
-    docs = [
-        d
-        for d in _docs(c, years=_recent_years(c, BOARD_YEARS), states=rules.PUBLIC, category=cat)
-        if school is None or (members[d["member"]].school if d["member"] in members else "") == school
+    root = str(c.store.dir)
+    lists = [
+        _public_sorted(c, f"{root}/{p}", table, roster, members)
+        for p, table in c.repos.pledges.tables(_recent_years(c, BOARD_YEARS))
     ]
-    docs.sort(key=lambda d: _sort_key(d, members))
+    merged: Iterable[tuple[tuple[Any, ...], dict[str, Any]]] = heapq.merge(*lists)
+    if cat is not None or school is not None:
+        merged = (
+            row
+            for row in merged
+            if (cat is None or row[1]["category"] == cat)
+            and (school is None or _who(members, row[1]["member"]).school == school)
+        )
+        rows = list(merged)
+        total = len(rows)
+    else:
+        total = sum(len(x) for x in lists)
+        rows = []
     per_page = max(1, per_page)
-    pages = max(1, -(-len(docs) // per_page))
+    pages = max(1, -(-total // per_page))
     page = min(max(0, page), pages - 1)
+    if cat is None and school is None:
+        rows = list(itertools.islice(merged, (page + 1) * per_page))
     days = c.settings.pledge_publicity_days
     day = today(c)
     lines = []
-    for d in docs[page * per_page : (page + 1) * per_page]:
+    for _, d in rows[page * per_page : (page + 1) * per_page]:
         line = _line(d, members)
         published = line.pledge.published_at
         until = published.astimezone(c.tz).date() + timedelta(days=days) if published else None
@@ -178,7 +240,14 @@ def pledge_board(
                 in_publicity=until is not None and line.pledge.state is PledgeState.PUBLISHED and day <= until,
             )
         )
-    return BoardPage(tuple(lines), page, pages, len(docs), days)
+    return BoardPage(tuple(lines), page, pages, total, days)
+
+
+def warm_up(c: Campaign) -> None:
+    """Read what the board and the queues need (every pledge file once), e.g. in a worker when a program starts,
+    so that the first screen that opens them does not pay for parsing the files."""
+    pledge_board(c)
+    review_queue(c)
 
 
 def list_pledges(
@@ -189,7 +258,7 @@ def list_pledges(
     category: str | PledgeCategory | None = None,
     years: list[int] | None = None,
 ) -> list[PledgeLine]:
-    """Pledges matching the filters (every year unless ``years``), oldest first by id."""
+    """Pledges matching the filters (every year unless ``years``), oldest first."""
     st = rules.state(state) if state else None
     cat = rules.category(category) if category else None
     members = _members(c)
@@ -202,7 +271,7 @@ def list_pledges(
     else:
         docs = _docs(c, years=years, states=None if st is None else [st], category=cat)
     lines = [_line(d, members) for d in docs]
-    lines.sort(key=lambda line: _id_key(line.id))
+    lines.sort(key=lambda line: (line.pledge.created, _id_key(line.id)))
     return lines
 
 
@@ -214,18 +283,23 @@ def member_pledges(c: Campaign, member: str) -> list[PledgeLine]:
     return open_lines + final
 
 
-def review_queue(c: Campaign) -> list[PledgeLine]:
-    """Submitted pledges waiting for 审定, oldest submission first."""
+def _years(c: Campaign, years: list[int] | None) -> list[int]:
+    return _recent_years(c, BOARD_YEARS) if years is None else years
+
+
+def review_queue(c: Campaign, *, years: list[int] | None = None) -> list[PledgeLine]:
+    """Submitted pledges waiting for 审定 (this year's and last year's unless ``years``), oldest submission first."""
     members = _members(c)
-    lines = [_line(d, members) for d in _docs(c, states=[PledgeState.SUBMITTED])]
+    lines = [_line(d, members) for d in _docs(c, years=_years(c, years), states=[PledgeState.SUBMITTED])]
     lines.sort(key=lambda x: (x.pledge.updated or x.pledge.created, _id_key(x.id)))
     return lines
 
 
-def evaluation_queue(c: Campaign) -> list[EvaluationLine]:
-    """Fulfilled pledges waiting for 评诺, by due date, each with its self-assessment and peer tally."""
+def evaluation_queue(c: Campaign, *, years: list[int] | None = None) -> list[EvaluationLine]:
+    """Fulfilled pledges waiting for 评诺 (this year's and last year's unless ``years``), by due date, each with
+    its self-assessment and peer tally."""
     members = _members(c)
-    docs = list(_docs(c, states=[PledgeState.FULFILLED]))
+    docs = list(_docs(c, years=_years(c, years), states=[PledgeState.FULFILLED]))
     grades: dict[str, list[str]] = {d["id"]: [] for d in docs}
     if docs:
         for r in c.repos.peer_ratings.docs():
@@ -250,46 +324,44 @@ def due_soon(c: Campaign, member: str, days: int | None = None) -> list[PledgeLi
     return sorted((x for x in lines if day <= x.pledge.due <= day + timedelta(days=days)), key=lambda x: x.pledge.due)
 
 
-def overdue(c: Campaign, member: str | None = None) -> list[PledgeLine]:
-    """Published pledges whose due date has passed without being marked fulfilled, most overdue first."""
+def overdue(c: Campaign, member: str | None = None, *, years: list[int] | None = None) -> list[PledgeLine]:
+    """Published pledges whose due date has passed without being marked fulfilled, most overdue first (a member's
+    of every year; everyone's of this year and last year unless ``years``)."""
     day = today(c).isoformat()
     if member is not None:
         lines = list_pledges(c, member=member, state=PledgeState.PUBLISHED)
         return sorted((x for x in lines if x.pledge.due.isoformat() < day), key=lambda x: x.pledge.due)
     members = _members(c)
-    lines = [_line(d, members) for d in _docs(c, states=[PledgeState.PUBLISHED]) if d["due"] < day]
+    published = _docs(c, years=_years(c, years), states=[PledgeState.PUBLISHED])
+    lines = [_line(d, members) for d in published if d["due"] < day]
     return sorted(lines, key=lambda x: (x.pledge.due, _id_key(x.id)))
 
 
 def member_summaries(c: Campaign, *, years: list[int] | None = None) -> list[MemberSummary]:
-    """Per member (every active member, and anyone with pledges): pledges by state and how many are overdue."""
+    """Per member (every active member, and anyone with pledges): pledges by state and how many are overdue
+    (this year's and last year's pledges unless ``years``)."""
     members = _members(c)
-    states: dict[str, Counter[PledgeState]] = {code: Counter() for code, m in members.items() if m.active}
+    states: dict[str, Counter[PledgeState]] = {code: Counter() for code, who in members.items() if who.active}
     late: Counter[str] = Counter()
     day = today(c).isoformat()
-    for d in _docs(c, years=years):
+    for d in _docs(c, years=_years(c, years)):
         states.setdefault(d["member"], Counter())[PledgeState(d["state"])] += 1
         if d["state"] == "published" and d["due"] < day:
             late[d["member"]] += 1
     out = [
-        MemberSummary(
-            code,
-            members[code].name if code in members else code,
-            members[code].school if code in members else "",
-            dict(counts),
-            late[code],
-        )
+        MemberSummary(code, _who(members, code).name, _who(members, code).school, dict(counts), late[code])
         for code, counts in states.items()
     ]
-    out.sort(key=lambda s: (s.school, members[s.code].pinyin_full if s.code in members else "", s.code))
+    out.sort(key=lambda s: _who(members, s.code).key)
     return out
 
 
 def category_summaries(c: Campaign, *, years: list[int] | None = None) -> list[CategorySummary]:
-    """Per 带头 category, in the plan's order: pledges by state, and evaluated ones by grade."""
+    """Per 带头 category, in the plan's order: pledges by state, and evaluated ones by grade (this year's and last
+    year's pledges unless ``years``)."""
     states: dict[str, Counter[PledgeState]] = {str(cat): Counter() for cat in PledgeCategory}
     grades: dict[str, Counter[PledgeGrade]] = {str(cat): Counter() for cat in PledgeCategory}
-    for d in _docs(c, years=years):
+    for d in _docs(c, years=_years(c, years)):
         states[d["category"]][PledgeState(d["state"])] += 1
         if d["state"] == "evaluated" and d.get("grade"):
             grades[d["category"]][PledgeGrade(d["grade"])] += 1
@@ -304,8 +376,8 @@ def pledges_to_rate(c: Campaign, rater: str) -> list[PledgeLine]:
     members = _members(c)
     lines = [
         _line(d, members)
-        for d in _docs(c, states=[PledgeState.FULFILLED])
+        for d in _docs(c, years=_recent_years(c, BOARD_YEARS), states=[PledgeState.FULFILLED])
         if d["member"] != rater and d["id"] not in done
     ]
-    lines.sort(key=lambda x: _sort_key(x.pledge.to_doc(), members))
+    lines.sort(key=lambda x: (CATEGORY_ORDER[str(x.pledge.category)], _who(members, x.pledge.member).key, x.id))
     return lines

@@ -50,6 +50,18 @@ def as_member(code: str) -> Actor:
     return Actor(code.strip())
 
 
+def member_after_pin(c: Campaign, code: str, pin: str | None) -> Actor:
+    """The member with ``code`` acting for themselves once their PIN is right (the same PIN rule and lock-out as
+    signing in); refused for an unknown or inactive member or a wrong PIN."""
+    from .signin import check_pin
+
+    member = active_member(c, code)
+    if member is None:
+        raise Refused("pledges.unknown_member", code=code.strip()[:64])
+    check_pin(c, member, pin)
+    return as_member(member.code)
+
+
 def today(c: Campaign) -> date:
     return c.now().astimezone(c.tz).date()
 
@@ -87,9 +99,11 @@ def _event(
     note: str = "",
     **changes: Any,
 ) -> dict[str, Any]:
-    return PledgeEvent(
+    doc = PledgeEvent(
         at=c.now(), by=who, state=after, note=note, action=str(action), from_state=before, changes=changes, via=c.actor
     ).to_doc()
+    # Defaults are left out (a pledge's file holds its whole history): PledgeEvent.from_doc restores them.
+    return {k: v for k, v in doc.items() if v not in ("", None, {})}
 
 
 def _audit(c: Campaign, by: Actor, action: Action, pledge: Pledge, **detail: Any) -> None:

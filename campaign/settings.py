@@ -13,8 +13,14 @@ from .context import Campaign
 from .errors import Refused
 from .i18n import LANGUAGES
 
-_NON_NEGATIVE = {"signin_opens_before_min", "late_after_min", "signin_closes_after_min"}
-_POSITIVE = {"idle_timeout_s", "backup_keep", "web_port"}
+_NON_NEGATIVE = {
+    "signin_opens_before_min",
+    "late_after_min",
+    "signin_closes_after_min",
+    "pledge_publicity_days",
+    "pledge_due_soon_days",
+}
+_POSITIVE = {"idle_timeout_s", "backup_keep", "web_port", "pledge_link_minutes"}
 
 
 def setting_names() -> list[str]:

@@ -8,8 +8,8 @@ partition                holds                                            writte
 core                     schools, members, settings                       roster changes
 sessions                 study sessions                                   the secretary
 attendance/<id>-<bb>     one study session's attendance, 16 buckets       each sign-in
-pledges/<year>-<bb>      pledges created that year, 64 buckets by member  pledge steps
-pledge_ratings/<y>-<bb>  peer ratings (互评), beside their pledge's bucket  rating a pledge
+pledges_<year>/<bb>      pledges created that year, 256 files by member   pledge steps
+pledge_ratings/<y>-<bb>  peer ratings (互评), by their pledge's file       rating a pledge
 pledge_windows           the secretary's peer-rating windows              opening/closing one
 pledge_links             phone links for writing a pledge (short-lived)   the kiosk, the phone
 batches                  feedback slip batches                            issuing slips
@@ -26,6 +26,7 @@ Reads outside a transaction come from snapshots; call writes inside ``with store
 
 from __future__ import annotations
 
+import os
 import secrets
 import zlib
 from collections.abc import Iterator
@@ -101,6 +102,14 @@ class Members:
 
     def all(self) -> list[Member]:
         return [Member.from_doc(d) for _, d in self._by_code().values()]
+
+    def docs(self) -> dict[str, dict[str, Any]]:
+        """Every member's raw document by code (read-only: never mutate), without building records."""
+        return {code: d for code, (_, d) in self._by_code().items()}
+
+    def table(self) -> dict[str, dict[str, Any]]:
+        """The raw members table (read-only snapshot): the same object until the roster changes."""
+        return _docs(self.store, "core", "members")
 
     def get(self, code: str) -> Member | None:
         hit = self._by_code().get(code)
@@ -207,8 +216,12 @@ class AttendanceRepo:
         return {int(p.split("/")[1].split("-")[0]) for p in self.store.partitions("attendance")}
 
 
-#: Each year's pledges are spread over this many files by member, so a pledge step rewrites ~1/64 of a year.
-PLEDGE_BUCKETS = 64
+#: Each year's pledges are spread over this many files by member, so a pledge step rewrites a small file (~40
+#: pledges at stress scale: 10,000 a year), about as large as a sign-in's attendance bucket.
+PLEDGE_BUCKETS = 256
+#: A year's pledge files live in a folder of their own (``pledges_<year>/<bb>``): a query of this year's and last
+#: year's pledges lists and checks only those folders, whatever the years of history.
+PLEDGE_FOLDER = "pledges_"
 
 
 def pledge_bucket(member: str) -> int:
@@ -217,30 +230,28 @@ def pledge_bucket(member: str) -> int:
 
 
 def pledge_partition(year: int | str, bucket: int) -> str:
-    return f"pledges/{year}-{bucket:02d}"
+    return f"{PLEDGE_FOLDER}{year}/{bucket:02x}"
 
 
 def _pledge_place(pledge_id: str) -> tuple[str, int] | None:
     """(partition, doc id) of ``<year>-<n>``: n = (doc_id - 1) * PLEDGE_BUCKETS + bucket + 1."""
     year, _, n = pledge_id.strip().partition("-")
-    if not (len(year) == 4 and year.isdigit() and n.isdigit() and 0 < int(n) < 10**9):
+    if not (len(year) == 4 and year.isdigit() and n.isdigit() and 0 < int(n) < 10**12):
         return None
     k = int(n) - 1
     return pledge_partition(year, k % PLEDGE_BUCKETS), k // PLEDGE_BUCKETS + 1
 
 
-def _pledge_year(partition: str) -> int:
-    return int(partition.split("/")[1][:4])
-
-
 class Pledges:
     """Pledges live by creation year, spread over :data:`PLEDGE_BUCKETS` files by member
-    (``pledges/<year>-<bb>``). A pledge's id is ``<year>-<n>``; ``n`` encodes its file and document id, so a
+    (``pledges_<year>/<bb>``). A pledge's id is ``<year>-<n>``; ``n`` encodes its file and document id, so a
     look-up by id reads one small file.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # Per partition: the snapshot table an index was built from (held, not its id()), and its docs by state.
+        self._by_state: dict[str, tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]] = {}
 
     def add(self, pledge: Pledge) -> Pledge:
         """Store a new pledge; its ``id`` is assigned here (the given one is ignored)."""
@@ -267,17 +278,49 @@ class Pledges:
 
     def years(self) -> list[int]:
         """The years that have pledges, oldest first."""
-        return sorted({_pledge_year(p) for p in self.store.partitions("pledges")})
+        try:
+            names = [e.name for e in os.scandir(self.store.dir) if e.is_dir() and e.name.startswith(PLEDGE_FOLDER)]
+        except FileNotFoundError:
+            return []
+        return sorted(int(n[len(PLEDGE_FOLDER) :]) for n in names if n[len(PLEDGE_FOLDER) :].isdigit())
+
+    def _partitions(self, years: list[int] | None) -> list[str]:
+        out: list[str] = []
+        for year in self.years() if years is None else sorted({int(y) for y in years}):
+            out.extend(self.store.partitions(f"{PLEDGE_FOLDER}{year}"))
+        return out
 
     def docs(self, years: list[int] | None = None) -> Iterator[dict[str, Any]]:
         """The raw documents (read-only snapshots: never mutate them) of the given years, or of every year.
 
         Queries filter on these and build :class:`Pledge` records only for what they show.
         """
-        wanted = None if years is None else {int(y) for y in years}
-        for p in self.store.partitions("pledges"):
-            if wanted is None or _pledge_year(p) in wanted:
-                yield from _docs(self.store, p, "pledges").values()
+        for p in self._partitions(years):
+            yield from _docs(self.store, p, "pledges").values()
+
+    def tables(self, years: list[int] | None = None) -> Iterator[tuple[str, dict[str, dict[str, Any]]]]:
+        """(partition, its raw table) for the given years: read-only snapshots, the same object while the file is
+        unchanged (so a query may keep what it derived from one, held beside the table it came from)."""
+        for p in self._partitions(years):
+            yield p, _docs(self.store, p, "pledges")
+
+    def docs_in_states(self, states: set[str], years: list[int] | None = None) -> Iterator[dict[str, Any]]:
+        """The raw documents (read-only) in one of ``states``, through an index per file that is rebuilt only
+        when the file changed: a queue of a few hundred pledges does not walk 100,000 documents each time."""
+        in_txn = self.store.current() is not None
+        for p in self._partitions(years):
+            docs = _docs(self.store, p, "pledges")
+            cached = self._by_state.get(p)
+            if cached is not None and cached[0] is docs:
+                index = cached[1]
+            else:
+                index = {}
+                for d in docs.values():
+                    index.setdefault(d["state"], []).append(d)
+                if not in_txn:
+                    self._by_state[p] = (docs, index)
+            for state in states:
+                yield from index.get(state, ())
 
     def for_member(self, member: str, years: list[int] | None = None) -> list[Pledge]:
         bucket = pledge_bucket(member)
@@ -293,11 +336,12 @@ class Pledges:
 
 
 def rating_partition(pledge_id: str) -> str:
-    """A pledge's peer ratings sit beside nothing else of it: ``pledge_ratings/<year>-<bb>`` (its pledge's file)."""
+    """Where a pledge's peer ratings are: ``pledge_ratings/<year>-<bb>``, named like its pledge's file."""
     place = _pledge_place(pledge_id)
     if place is None:
         raise KeyError(pledge_id)
-    return "pledge_ratings/" + place[0].split("/")[1]
+    folder, bucket = place[0].split("/")
+    return f"pledge_ratings/{folder[len(PLEDGE_FOLDER) :]}-{bucket}"
 
 
 class PeerRatings:

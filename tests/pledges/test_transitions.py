@@ -238,3 +238,15 @@ def test_messages_exist_in_both_languages_for_every_state_and_action() -> None:
             assert t(f"pledges.state_{state}", lang=lang) != f"pledges.state_{state}"
         for action in Action:
             assert t(f"pledges.action_{action}", lang=lang) != f"pledges.action_{action}"
+
+
+def test_a_member_acts_after_their_pin(roster: Campaign) -> None:
+    assert pl.member_after_pin(roster, " T001 ", "1234") == ME
+    for code, pin, key in (
+        ("T001", "9999", "signin.wrong_pin"),
+        ("T001", "", "signin.pin_required"),
+        ("X", "1234", "pledges.unknown_member"),
+    ):
+        with pytest.raises(Refused) as err:
+            pl.member_after_pin(roster, code, pin)
+        assert err.value.key == key
