@@ -1,7 +1,7 @@
 """The PIN step before a member's pledges: the same box, lockout and messages as a sign-in's, no sign-in.
 
-The PIN is checked by :func:`campaign.signin.check_pin` (wrong tries count towards the same lockout as at
-sign-in); when it is right, the member's pledges replace this screen, so Esc from them goes back to the board.
+The PIN is checked by :func:`campaign.pledges.member_after_pin` (sign-in's PIN rule: wrong tries count towards
+the same lockout); when it is right, the member's pledges replace this screen.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from textual import work
 from textual.message import Message
 
 from campaign.errors import Refused
+from campaign.pledges import member_after_pin
 from campaign.signin import check_pin
 from storage.records import Member
 from tui.kiosk import Outcome, OutcomeKind, PinStep
@@ -47,7 +48,7 @@ class KioskPledgePin(KioskPin):
     @work(thread=True, exclusive=True, group="pin")
     def sign_in(self, pin: str) -> None:
         try:
-            check_pin(self.kiosk.campaign, self.member, pin)
+            member_after_pin(self.kiosk.campaign, self.member.code, pin)
         except Refused as exc:
             self.post_message(self.Attempted(_outcome(exc, self.member)))
             return
