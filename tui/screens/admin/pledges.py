@@ -100,6 +100,8 @@ class PledgesScreen(AdminScreen):
         #: Filters of the "all" view (set from a member or a category row, or from the selected pledge).
         self.member: str | None = None
         self.category: PledgeCategory | None = None
+        #: The width the rows were last cut for.
+        self.painted_width = 0
 
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin_pledges.title"), "bold"), classes="screen-title", id="pledges-title")
@@ -122,6 +124,11 @@ class PledgesScreen(AdminScreen):
     async def on_screen_resume(self) -> None:
         await self.reload()
 
+    def on_resize(self) -> None:
+        # Only a new width changes the rows (the pledge column takes the room there is).
+        if self.size.width != self.painted_width:
+            self.paint()
+
     async def reload(self) -> None:
         c, view, member, category = self.campaign, self.view, self.member, self.category
         data = await in_thread(self, lambda: read_view(c, view, member, category))
@@ -133,6 +140,7 @@ class PledgesScreen(AdminScreen):
     # -- drawing -------------------------------------------------------------------------------------------------
 
     def paint(self) -> None:
+        self.painted_width = self.size.width
         self.paint_views()
         table: DataTable[object] = self.query_one("#pledges-table", DataTable)
         columns = self.columns()
@@ -220,8 +228,8 @@ class PledgesScreen(AdminScreen):
                         line.id,
                         [
                             cell(line.id),
-                            cell(line.name, max_width=12),
-                            cell(line.pledge.text, max_width=30),
+                            cell(line.name, max_width=8),
+                            cell(line.pledge.text, max_width=self.text_width(52)),
                             cell(grade_name(line.self_grade)),
                             cell("/".join(str(line.tally.count(g)) for g in PledgeGrade)),
                         ],
@@ -233,15 +241,19 @@ class PledgesScreen(AdminScreen):
                 line.id,
                 [
                     cell(line.id),
-                    cell(line.name, max_width=12),
-                    cell(t(f"pledges.category_{line.pledge.category}"), max_width=12),
-                    cell(line.pledge.text, max_width=30),
+                    cell(line.name, max_width=8),
+                    cell(t(f"pledges.category_{line.pledge.category}"), max_width=10),
+                    cell(line.pledge.text, max_width=self.text_width(62)),
                     cell(line.pledge.due.isoformat()),
-                    cell(t(f"pledges.state_{line.pledge.state}")),
+                    cell(t(f"pledges.state_{line.pledge.state}"), max_width=10),
                 ],
             )
             for line in self.data.lines
         ]
+
+    def text_width(self, others: int) -> int:
+        """The pledge column gets what the ``others`` cells of the other columns leave (at least 12)."""
+        return max(12, self.size.width - others)
 
     def selected_line(self) -> q.PledgeLine | None:
         key = selected_key(self.query_one("#pledges-table", DataTable))
