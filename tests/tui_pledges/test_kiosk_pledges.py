@@ -352,3 +352,34 @@ async def test_wrong_pin_keeps_pledges_closed(pledged: Campaign, make_app: MakeA
         await to_my_pledges(pilot, "T001", pin="9999")
         assert not isinstance(app.screen, KioskPledgeMine)
         assert "PIN" in screen_text(app)
+
+
+async def test_returned_pledge_shows_the_comment_and_is_corrected(pledged: Campaign, make_app: MakeApp) -> None:
+    c = pledged
+    line = next(x for x in member_pledges(c, "T001") if x.pledge.state is PledgeState.SUBMITTED)
+    comment = "目标请写成数量 [@click=app.quit]x[/] <b>"
+    P.return_pledge(c, line.id, comment)
+    app = make_app(c)
+    async with app.run_test(size=SMALL) as pilot:
+        await to_my_pledges(pilot, "T001")
+        mine = app.screen
+        assert isinstance(mine, KioskPledgeMine)
+        table = mine.query_one("#mine-table", DataTable)
+        table.move_cursor(row=table.get_row_index(line.id))
+        await settle(pilot)
+        assert "退回意见：" + comment in screen_text(app)
+        mine.query_one("#mine-open", Button).press()
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, KioskPledgeDetail)
+        detail.query_one("#detail-edit", Button).press()
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, KioskPledgeNew)
+        assert form.query_one("#new-text", Input).value == line.pledge.text
+        form.query_one("#new-target", Input).value = "每月 4 户，全年 40 户"
+        form.query_one("#new-submit", Button).press()
+        await settle(pilot)
+        assert app.screen is detail and "已提交" in screen_text(app)
+    stored = P.get_pledge(c, line.id)
+    assert stored.state is PledgeState.SUBMITTED and stored.target == "每月 4 户，全年 40 户"

@@ -24,6 +24,7 @@ from .kiosk_pledge_base import KioskPledgeScreen
 
 #: The buttons, in order: (id, label key, the step it takes).
 STEPS: tuple[tuple[str, str, Action], ...] = (
+    ("detail-edit", "kiosk_pledges.edit", Action.EDIT),
     ("detail-submit", "kiosk_pledges.submit", Action.SUBMIT),
     ("detail-progress", "kiosk_pledges.progress", Action.PROGRESS),
     ("detail-phone", "kiosk_pledges.progress_phone", Action.PROGRESS),
@@ -104,6 +105,14 @@ class KioskPledgeDetail(KioskPledgeScreen):
 
         mode = event.button.id.removeprefix("detail-")
         self.app.push_screen(KioskPledgeWrite(self.member, self.pledge, mode))
+
+    @on(Button.Pressed, "#detail-edit")
+    def edit(self) -> None:
+        if self.pledge is None:
+            return
+        from .kiosk_pledge_new import KioskPledgeNew
+
+        self.app.push_screen(KioskPledgeNew(self.member, self.pledge))
 
     @on(Button.Pressed, "#detail-phone")
     def on_phone(self) -> None:

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from campaign.context import Campaign
 from campaign.i18n import language, t
 from campaign.pledge_templates import create_from_template, templates
-from campaign.pledges import as_member, create_pledge, submit_pledge
+from campaign.pledges import as_member, create_pledge, edit_pledge, submit_pledge
 from storage.records import Member, Pledge, PledgeCategory
 from tui.screens.admin.calls import Failed
 from tui.text import literal, member_name, message
@@ -32,6 +32,13 @@ TYPED, PHONE = "-typed", "-phone"
 def default_due(day: date) -> date:
     """A first guess for the due date: the end of this year, or of next June in December."""
     return date(day.year, 12, 31) if day.month < 12 else date(day.year + 1, 6, 30)
+
+
+def edit_and_submit(c: Campaign, code: str, pledge_id: str, category: PledgeCategory, values: dict[str, str]) -> Pledge:
+    """Correct a draft or returned pledge (typed) and send it for review again."""
+    by = as_member(code)
+    edit_pledge(c, by, pledge_id, category=category, text=values["text"], target=values["target"], due=values["due"])
+    return submit_pledge(c, by, pledge_id)
 
 
 def create_and_submit(c: Campaign, code: str, category: PledgeCategory, choice: str, values: dict[str, str]) -> Pledge:
@@ -49,10 +56,12 @@ class KioskPledgeNew(KioskPledgeScreen):
     AUTO_FOCUS = "#new-choices"
     MESSAGE_ID = "new-message"
 
-    def __init__(self, member: Member) -> None:
+    def __init__(self, member: Member, editing: Pledge | None = None) -> None:
         super().__init__()
         self.member = member
-        self.category = PledgeCategory.STUDY
+        #: A draft or returned pledge being corrected (typed, then sent for review again).
+        self.editing = editing
+        self.category = editing.category if editing is not None else PledgeCategory.STUDY
         self.choice = ""
 
     def compose(self) -> ComposeResult:
@@ -82,10 +91,18 @@ class KioskPledgeNew(KioskPledgeScreen):
                 yield Button(message("kiosk_pledges.back"), id="new-back")
 
     def on_mount(self) -> None:
-        self.query_one("#new-due", Input).value = default_due(
-            self.kiosk.campaign.now().astimezone(self.kiosk.tz).date()
-        ).isoformat()
+        day = self.kiosk.campaign.now().astimezone(self.kiosk.tz).date()
+        self.query_one("#new-due", Input).value = default_due(day).isoformat()
         self.show_category()
+        if self.editing is not None:
+            # Correcting: the pledge as it is, typed, ready to change.
+            self.query_one("#new-text", Input).value = self.editing.text
+            self.query_one("#new-target", Input).value = self.editing.target
+            self.query_one("#new-due", Input).value = self.editing.due.isoformat()
+            self.query_one("#new-choices").display = False
+            self.choice = TYPED
+            self.show_fields()
+            self.query_one("#new-text", Input).focus()
 
     def show_category(self) -> None:
         self.query_one("#new-category", Button).label = message(
@@ -126,7 +143,11 @@ class KioskPledgeNew(KioskPledgeScreen):
     def next_category(self) -> None:
         order = list(PledgeCategory)
         self.category = order[(order.index(self.category) + 1) % len(order)]
+        choice = self.choice
         self.show_category()
+        if self.editing is not None:
+            self.choice = choice
+            self.show_fields()
 
     @on(OptionList.OptionSelected, "#new-choices")
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -151,7 +172,11 @@ class KioskPledgeNew(KioskPledgeScreen):
             return
         c, code, category, choice = self.kiosk.campaign, self.member.code, self.category, self.choice
         values = {name: self.query_one(f"#new-{name}", Input).value for name in ("number", "text", "target", "due")}
-        done = await self.call(lambda: create_and_submit(c, code, category, choice, values))
+        editing = self.editing
+        if editing is not None:
+            done = await self.call(lambda: edit_and_submit(c, code, editing.id, category, values))
+        else:
+            done = await self.call(lambda: create_and_submit(c, code, category, choice, values))
         if not self.on_top:
             return
         if isinstance(done, Failed):
