@@ -131,7 +131,9 @@ async def test_whole_cycle_from_a_template(pledged: Campaign, make_app: MakeApp)
         app.screen.query_one("#detail-progress", Button).press()
         await settle(pilot)
         assert isinstance(app.screen, KioskPledgeWrite)
-        app.screen.query_one("#write-input", Input).value = "已家访 5 户 " + MARKUP
+        note = app.screen.query_one("#write-input", Input)
+        note.value = "已家访 5 户 " + MARKUP
+        note.focus()
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskPledgeDetail)
@@ -383,3 +385,33 @@ async def test_returned_pledge_shows_the_comment_and_is_corrected(pledged: Campa
         assert app.screen is detail and "已提交" in screen_text(app)
     stored = P.get_pledge(c, line.id)
     assert stored.state is PledgeState.SUBMITTED and stored.target == "每月 4 户，全年 40 户"
+
+
+async def test_progress_by_number_and_by_phone(pledged: Campaign, make_app: MakeApp) -> None:
+    c = pledged
+    line = next(x for x in member_pledges(c, "T001") if x.pledge.state is PledgeState.PUBLISHED)
+    app = make_app(c)
+    async with app.run_test(size=SMALL) as pilot:
+        await to_my_pledges(pilot, "T001")
+        app.push_screen(KioskPledgeDetail(app.screen.member, line.id))  # type: ignore[attr-defined]
+        await settle(pilot)
+        detail = app.screen
+        detail.query_one("#detail-progress", Button).press()
+        await settle(pilot)
+        # Digits only (no input method needed): the number, Enter, Enter.
+        assert app.focused is not None and app.focused.id == "write-number"
+        await pilot.press("8", "enter", "enter")
+        await settle(pilot)
+        assert app.screen is detail and "已完成 8（目标：缺勤 0 次）" in screen_text(app)
+
+        detail.query_one("#detail-phone", Button).press()
+        await settle(pilot)
+        phone = app.screen
+        assert isinstance(phone, KioskPledgePhone) and phone.link is not None
+        assert "用手机写进展" in screen_text(app)
+        use_phone_link(c, phone.link.code, note="手机上写的进展 [bold]x[/]")
+        await phone.poll()
+        await settle(pilot)
+        assert "进展已记录" in screen_text(app)
+    notes = [entry["note"] for entry in P.get_pledge(c, line.id).progress]
+    assert notes == ["已完成 8（目标：缺勤 0 次）", "手机上写的进展 [bold]x[/]"]

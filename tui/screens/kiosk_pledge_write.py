@@ -46,6 +46,11 @@ class KioskPledgeWrite(KioskPledgeScreen):
                 with Horizontal(id="write-grades"):
                     for grade in PledgeGrade:
                         yield Button(message(f"pledges.grade_{grade}"), id=f"write-grade-{grade}")
+            if self.mode == "progress":
+                # A note with digits only, for a terminal without a Chinese input method.
+                with Horizontal(id="write-number-row"):
+                    yield Static(message("kiosk_pledges.progress_number"), id="write-number-label")
+                    yield Input(id="write-number", restrict=r"[0-9]*", max_length=6)
             yield Input(placeholder=t(f"kiosk_pledges.write_{self.mode}_placeholder"), id="write-input")
             yield Static(id="write-message")
             with Horizontal(id="write-actions"):
@@ -54,6 +59,8 @@ class KioskPledgeWrite(KioskPledgeScreen):
 
     def on_mount(self) -> None:
         self.show_grade()
+        if self.mode == "progress":
+            self.query_one("#write-number", Input).focus()
 
     def show_grade(self) -> None:
         for grade in PledgeGrade:
@@ -77,6 +84,7 @@ class KioskPledgeWrite(KioskPledgeScreen):
             return
         grade = self.grade
         if self.mode == "progress":
+            text = self.progress_note(text)
             done = await self.call(lambda: add_progress(c, by, pid, text))
         elif self.mode == "fulfil":
             done = await self.call(lambda: fulfil_pledge(c, by, pid, text))
@@ -94,6 +102,18 @@ class KioskPledgeWrite(KioskPledgeScreen):
         below = self.app.screen
         if isinstance(below, KioskPledgeScreen):
             below.say(message(f"kiosk_pledges.write_{self.mode}_done", "bold $success"))
+
+    def progress_note(self, typed: str) -> str:
+        """The note: "已完成 n（目标：…）" from the number, then what was typed (either may be left empty)."""
+        number = self.query_one("#write-number", Input).value.strip()
+        if not number:
+            return typed
+        done = t("kiosk_pledges.progress_template", n=number, target=self.pledge.target)
+        return f"{done} {typed.strip()}" if typed.strip() else done
+
+    @on(Input.Submitted, "#write-number")
+    def number_entered(self) -> None:
+        self.query_one("#write-input", Input).focus()
 
     @on(Button.Pressed, "#write-back")
     def back(self) -> None:
