@@ -377,7 +377,10 @@ def _log(log: Any, what: str, n: int) -> None:
 
 
 def _stamp(scale: Scale) -> str:
-    return json.dumps({"version": VERSION, "seed": SEED, "scale": scale.name})
+    from storage.schema import CURRENT_SCHEMA
+
+    # The store's schema too: data stamped with an older one would be migrated (after a backup) in every run.
+    return json.dumps({"version": VERSION, "seed": SEED, "scale": scale.name, "schema": CURRENT_SCHEMA})
 
 
 def ensure(name: str, *, force: bool = False, log: Any = None) -> ScaleData:

@@ -93,9 +93,13 @@ class Members:
 
     def _by_code(self) -> dict[str, tuple[int, dict[str, Any]]]:
         docs = _docs(self.store, "core", "members")
-        if self.store.current() is not None or self._index_of is not docs:
+        txn = self.store.current()
+        # A transaction that is changing the roster has its own copy (changed in place): never indexed for later.
+        # Otherwise a transaction reads the snapshot (current: checked under the lock), and its index serves.
+        private = txn is not None and "core" in txn.staged
+        if private or self._index_of is not docs:
             index = {d["code"]: (int(k), d) for k, d in docs.items()}
-            if self.store.current() is not None:
+            if private:
                 return index
             self._index, self._index_of = index, docs
         return self._index

@@ -6,18 +6,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .errors import SchemaTooNew
+from .pledge_layout import pledges_by_member_bucket
 from .tinystore import tinydb_for
 
 if TYPE_CHECKING:
     from .store import Store
 
 #: The schema this code reads and writes.
-CURRENT_SCHEMA = 1
+CURRENT_SCHEMA = 2
 
 Migration = Callable[["Store"], None]
 
 #: ``MIGRATIONS[n]`` turns a schema-``n`` store into schema ``n + 1``; it runs inside one transaction.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: pledges_by_member_bucket}
 
 META = "meta"
 

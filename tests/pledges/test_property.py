@@ -139,6 +139,10 @@ class PledgeMachine(RuleBasedStateMachine):
             if options:
                 action, actor = options[pick % len(options)]
                 self.step(pledge_id, actor, action, text, grade)
+            if self.state[pledge_id] is PledgeState.FULFILLED and (pick // 7) % 2 == 0:
+                if not self.window:
+                    self.toggle_window()
+                self.rate(pledge_id, MEMBERS[pick % len(MEMBERS)], grade)  # sometimes their own, or again: refused
 
     @rule(
         pledge_id=pledges,
@@ -222,6 +226,7 @@ class PledgeMachine(RuleBasedStateMachine):
             assert store_files(self.c) == before
             return
         assert expect
+        _event("rated")
         self.rated.add((rater, pledge_id))
 
     @rule()

@@ -150,3 +150,20 @@ def test_queues_cover_this_year_and_last_unless_asked(roster: Campaign) -> None:
     assert [x.id for x in q.review_queue(roster)] == [last.id]
     assert [x.id for x in q.review_queue(roster, years=[2024, 2025])] == [old.id, last.id]
     assert {x.id for x in q.list_pledges(roster, state="submitted")} == {old.id, last.id}
+
+
+def test_the_board_sees_other_programs_changes(roster: Campaign, pledge_in: Callable[..., Pledge]) -> None:
+    from campaign.context import open_campaign
+    from campaign.roster import edit_member
+
+    kiosk = open_campaign(roster.store.root, actor="kiosk", clock=roster.clock)
+    p = pledge_in(S.PUBLISHED)
+    q.warm_up(kiosk)
+    assert [x.pledge.state for x in q.pledge_board(kiosk).lines] == [S.PUBLISHED]
+    pl.close_unkept(roster, p.id, "长期病假")  # the secretary's program
+    assert [(x.pledge.state, x.pledge.reason) for x in q.pledge_board(kiosk).lines] == [(S.UNKEPT, "长期病假")]
+    edit_member(roster, "T001", school="实验小学")
+    assert [x.school for x in q.pledge_board(kiosk).lines] == ["实验小学"]
+    assert q.pledge_board(kiosk, school="第十八中学").total == 0
+    other = pledge_in(S.SUBMITTED, "T002")
+    assert [x.id for x in q.review_queue(kiosk)] == [other.id]

@@ -119,34 +119,36 @@ def test_a_migration_runs_after_a_backup_and_a_newer_schema_is_refused(
     roster: Campaign, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seen: list[str] = []
+    # The test store is at the schema in force (n); a program one schema newer (n + 1) opens it.
+    n = schema.CURRENT_SCHEMA
 
     def v1_to_v2(store: Store) -> None:
         # Runs after the backup, inside the transaction that stamps version 2.
         backups = list_backups(store)
         seen.append(backups[0].reason if backups else "no backup")
-        assert backups and backups[0].schema == 1
+        assert backups and backups[0].schema == n
         core = store.read("core", for_update=True)
         for doc in core["members"].values():
             doc["name"] = doc["name"] + "（迁移）"
         store.write("core", core)
 
-    monkeypatch.setattr(schema, "CURRENT_SCHEMA", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: v1_to_v2})
+    monkeypatch.setattr(schema, "CURRENT_SCHEMA", n + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", {n: v1_to_v2})
     store = open_store(data_dir)
-    assert seen == ["before-migration-v1"]
-    assert schema.read_schema(store) == 2
+    assert seen == [f"before-migration-v{n}"]
+    assert schema.read_schema(store) == n + 1
     assert Repositories(store).members.get("T001").name == "王晓明（迁移）"  # type: ignore[union-attr]
     backup = list_backups(store)[0]
     assert "（迁移）" not in (backup.path / "store" / "core.json").read_text(encoding="utf-8")
     assert check_store(store) == []
     open_store(data_dir)  # at the current schema: nothing more happens
-    assert seen == ["before-migration-v1"]
+    assert seen == [f"before-migration-v{n}"]
 
-    monkeypatch.setattr(schema, "CURRENT_SCHEMA", 1)  # an older program meets the newer data
+    monkeypatch.setattr(schema, "CURRENT_SCHEMA", n)  # an older program meets the newer data
     meta = store.path("meta").read_bytes()
     with pytest.raises(SchemaTooNew) as caught:
         open_store(data_dir)
-    assert (caught.value.found, caught.value.supported) == (2, 1)
+    assert (caught.value.found, caught.value.supported) == (n + 1, n)
     assert cli(["--data-dir", str(data_dir), "member", "list"]) == 1
     assert "请升级" in capsys.readouterr().err
     assert store.path("meta").read_bytes() == meta
@@ -160,9 +162,10 @@ def test_a_failing_migration_changes_nothing(roster: Campaign, data_dir: Path, m
         raise RuntimeError("migration bug")
 
     before = roster.store.path("core").read_bytes()
-    monkeypatch.setattr(schema, "CURRENT_SCHEMA", 2)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: broken})
+    n = schema.CURRENT_SCHEMA
+    monkeypatch.setattr(schema, "CURRENT_SCHEMA", n + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", {n: broken})
     with pytest.raises(RuntimeError, match="migration bug"):
         open_store(data_dir)
     assert roster.store.path("core").read_bytes() == before
-    assert json.loads(roster.store.path("meta").read_bytes())["meta"]["1"]["schema"] == 1
+    assert json.loads(roster.store.path("meta").read_bytes())["meta"]["1"]["schema"] == n

@@ -1,0 +1,25 @@
+"""Schema 1 → 2: pledges move from one file per year (``pledges/<year>``) to small files per year and member
+(``pledges_<year>/<bb>``, see :class:`storage.repositories.Pledges`).
+
+Before schema 2 nothing but the demo district wrote pledges, so their ids (``<year>-<n>``) are assigned afresh;
+the old files are left empty (a file is never deleted inside a transaction).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+def pledges_by_member_bucket(store: Store) -> None:
+    from .records import Pledge
+    from .repositories import Pledges
+
+    repo = Pledges(store)
+    for partition in store.partitions("pledges"):
+        docs = store.read(partition).get("pledges", {})
+        for doc in sorted(docs.values(), key=lambda d: d.get("created", "")):
+            repo.add(Pledge.from_doc(doc))
+        store.write(partition, {})
