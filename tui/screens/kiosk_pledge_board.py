@@ -44,7 +44,7 @@ def board_and_schools(
 def block(entry: BoardLine, width: int) -> list[Content]:
     """One pledge as lines of at most ``width`` cells; every user string is literal and cut to the width."""
     p = entry.pledge
-    who = f"{entry.name} · {entry.school}"
+    who = f"{entry.name} · {entry.school} · {t(f'pledges.category_{p.category}')}"
     lines = [
         Content.assemble((fit(who, width - 2), "bold $secondary")),
         literal(fit(p.text, width - 2), "bold"),
