@@ -14,7 +14,9 @@ from textual.message import Message
 from campaign.errors import Refused
 from campaign.pledges import member_after_pin
 from campaign.signin import check_pin
+from storage.errors import StoreError
 from storage.records import Member
+from tui.cli.common import store_error_message
 from tui.kiosk import Outcome, OutcomeKind, PinStep
 from tui.screens.kiosk_pin import KioskPin
 
@@ -22,7 +24,10 @@ from tui.screens.kiosk_pin import KioskPin
 _FINAL = {"signin.locked": OutcomeKind.LOCKED, "signin.no_pin_set": OutcomeKind.REFUSED}
 
 
-def _outcome(exc: Refused, member: Member) -> Outcome:
+def _outcome(exc: Refused | StoreError, member: Member) -> Outcome:
+    if isinstance(exc, StoreError):
+        # A busy or damaged store: said calmly, never a crash screen (it would show the PIN being checked).
+        return Outcome(OutcomeKind.REFUSED, store_error_message(exc), member)
     kind = _FINAL.get(exc.key, OutcomeKind.WRONG_PIN)
     return Outcome(kind, exc.message(), member)
 
@@ -37,6 +42,9 @@ class KioskPledgePin(KioskPin):
         c = self.kiosk.campaign
         try:
             check_pin(c, self.member, None)
+        except StoreError as exc:
+            self.post_message(self.Checked(PinStep(None, _outcome(exc, self.member))))
+            return
         except Refused as exc:
             if exc.key == "signin.pin_required":
                 self.post_message(self.Checked(PinStep(None, None)))
@@ -49,7 +57,7 @@ class KioskPledgePin(KioskPin):
     def sign_in(self, pin: str) -> None:
         try:
             member_after_pin(self.kiosk.campaign, self.member.code, pin)
-        except Refused as exc:
+        except (Refused, StoreError) as exc:
             self.post_message(self.Attempted(_outcome(exc, self.member)))
             return
         self.post_message(self.Verified())

@@ -31,7 +31,7 @@ from tui.text import cell, literal
 from tui.widgets.pledge_text import grade_name, pledge_full, tally_text
 
 from .base import AdminScreen
-from .calls import Failed, attempt, in_thread
+from .calls import Failed, attempt
 from .form import Field, FormScreen
 from .tables import refill, selected_key
 
@@ -131,7 +131,10 @@ class PledgesScreen(AdminScreen):
 
     async def reload(self) -> None:
         c, view, member, category = self.campaign, self.view, self.member, self.category
-        data = await in_thread(self, lambda: read_view(c, view, member, category))
+        data = await attempt(self, lambda: read_view(c, view, member, category))
+        if isinstance(data, Failed):
+            self.say(data.message, problem=True)  # a busy or damaged store: said calmly, never a crash screen
+            return
         if view != self.view:
             return  # the secretary moved on meanwhile
         self.data = data
