@@ -6,6 +6,10 @@ Each test asserts on what the screen shows and on what the store holds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, OptionList
 
 from campaign import pledges as P
@@ -16,6 +20,7 @@ from campaign.pledge_ratings import close_window, open_window, rated_by
 from storage.records import PledgeGrade, PledgeState, StudySession
 from tui.screens.admin.tables import refill
 from tui.screens.kiosk_home import KioskHome
+from tui.screens.kiosk_pledge_base import KioskPledgeScreen
 from tui.screens.kiosk_pledge_board import KioskPledgeBoard
 from tui.screens.kiosk_pledge_detail import KioskPledgeDetail
 from tui.screens.kiosk_pledge_mine import KioskPledgeMine
@@ -415,3 +420,39 @@ async def test_progress_by_number_and_by_phone(pledged: Campaign, make_app: Make
         assert "进展已记录" in screen_text(app)
     notes = [entry["note"] for entry in P.get_pledge(c, line.id).progress]
     assert notes == ["已完成 8（目标：缺勤 0 次）", "手机上写的进展 [bold]x[/]"]
+
+
+SCREENS = ("board", "find", "mine", "new", "detail", "write", "rate", "phone")
+
+
+@pytest.mark.parametrize("which", SCREENS)
+async def test_idle_goes_home_from_every_pledge_screen(
+    which: str, pledged: Campaign, make_app: MakeApp, monotonic: FakeMonotonic
+) -> None:
+    from tui.screens.kiosk_pledge_find import KioskPledgeFind
+
+    c = pledged
+    member = c.repos.members.get("T001")
+    assert member is not None
+    line = next(x for x in member_pledges(c, "T001") if x.pledge.state is PledgeState.PUBLISHED)
+    screens: dict[str, Callable[[], Screen[None]]] = {
+        "board": lambda: KioskPledgeBoard(),
+        "find": lambda: KioskPledgeFind(),
+        "mine": lambda: KioskPledgeMine(member),
+        "new": lambda: KioskPledgeNew(member),
+        "detail": lambda: KioskPledgeDetail(member, line.id),
+        "write": lambda: KioskPledgeWrite(member, line.pledge, "fulfil"),
+        "rate": lambda: KioskPledgeRate(member),
+        "phone": lambda: KioskPledgePhone(member, ""),
+    }
+    app = make_app(c)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.push_screen(screens[which]())
+        await settle(pilot)
+        assert not isinstance(app.screen, KioskHome)
+        monotonic.advance(app.settings.idle_timeout_s)
+        app.return_home_if_idle()
+        await settle(pilot)
+        assert isinstance(app.screen, KioskHome)
+        assert not any(isinstance(s, KioskPledgeScreen | KioskPledgeFind) for s in app.screen_stack)

@@ -81,6 +81,9 @@ async def test_review_publish_and_return_with_a_comment(
     pledge = next(line.pledge for line in list_pledges(c) if line.pledge.text == MARKUP)
     assert pledge.state is PledgeState.RETURNED
     assert pledge.history[-1]["note"] == "目标请写成数量 [bold]x[/] [@click=app.quit]q[/]"
+    actions = {(e.action, e.detail.get("id")) for e in c.repos.audit.recent()}
+    assert ("pledge.return", pledge.id) in actions  # audited by the campaign, in the step's transaction
+    assert any(action == "pledge.publish" for action, _ in actions)
     assert app.return_code in (None, 0)
 
 
@@ -118,6 +121,7 @@ async def test_evaluation_queue_shows_self_and_peers_and_grades(
     p = P.get_pledge(c, fulfilled_t002.id)
     assert p.state is PledgeState.EVALUATED and p.grade is PledgeGrade.EXCELLENT
     assert p.grade_comment == "<b>带头</b> [bold]好[/]"
+    assert any(e.action == "pledge.evaluate" and e.detail.get("id") == p.id for e in c.repos.audit.recent())
 
 
 async def test_due_overdue_member_category_views(
