@@ -17,11 +17,23 @@ from campaign.context import Campaign
 from campaign.pledge_queries import list_pledges
 from campaign.pledge_ratings import current_window, rate_pledge
 from storage.records import PledgeGrade, PledgeState
+from tests.tui_admin.conftest import until
 from tui.app import ChuangyouApp
 from tui.screens.admin.form import FormScreen
 from tui.screens.admin.pledges import PledgesScreen
 
 from .conftest import MARKUP, SMALL, log_in, published, screen_text, settle
+
+
+async def shown_view(pilot: object, screen: PledgesScreen, view: str) -> None:
+    """Wait until ``view`` is read and on screen (each key's view is read in a worker, one after another)."""
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    await until(
+        pilot, lambda: screen.view == view and screen.data.view == view and screen.data.loaded, f"the {view} view shown"
+    )
+    await settle(pilot)
 
 
 def state_of(c: Campaign, text: str) -> PledgeState:
@@ -98,8 +110,7 @@ async def test_evaluation_queue_shows_self_and_peers_and_grades(
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_pledges(pilot)
         await pilot.press("v")
-        await settle(pilot)
-        assert screen.view == "evaluation"
+        await shown_view(pilot, screen, "evaluation")
         shown = screen_text(app)
         assert "g 评定" in shown and "p 公示" not in shown
         select_row(screen, "每月到社区服务 1 次")
@@ -135,32 +146,32 @@ async def test_due_overdue_member_category_views(
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_pledges(pilot)
         await pilot.press("v", "v")
-        await settle(pilot)
-        assert screen.view == "due" and "下周家访 2 户" in screen_text(app)
+        await shown_view(pilot, screen, "due")
+        assert "下周家访 2 户" in screen_text(app)
         assert "本周家访 3 户" not in screen_text(app)
         await pilot.press("v")
-        await settle(pilot)
-        assert screen.view == "overdue" and "本周家访 3 户" in screen_text(app)
+        await shown_view(pilot, screen, "overdue")
+        assert "本周家访 3 户" in screen_text(app)
         assert "已逾期 1" in screen_text(app)
         await pilot.press("m")  # this pledge's member: every pledge of 张伟
-        await settle(pilot)
-        assert screen.view == "all" and screen.member == "T003"
+        await shown_view(pilot, screen, "all")
+        assert screen.member == "T003"
         assert {line.pledge.member for line in screen.data.lines} == {"T003"}
         assert "党员 T003" in screen_text(app)
         await pilot.press("escape")  # clears the filter first
-        await settle(pilot)
-        assert screen.member is None and app.screen is screen
+        await until(pilot, lambda: screen.member is None and not screen.filter_text(), "the filter cleared")
+        assert app.screen is screen
         await pilot.press("v", "v", "v", "v", "v")  # all → review → evaluation → due → overdue → members
-        await settle(pilot)
-        assert screen.view == "members" and "张伟" in screen_text(app)
+        await shown_view(pilot, screen, "members")
+        assert "张伟" in screen_text(app)
         await pilot.press("v")
-        await settle(pilot)
-        assert screen.view == "categories" and "带头服务群众" in screen_text(app)
+        await shown_view(pilot, screen, "categories")
+        assert "带头服务群众" in screen_text(app)
         table: DataTable[object] = screen.query_one("#pledges-table", DataTable)
         table.move_cursor(row=table.get_row_index("service"))
         await pilot.press("enter")
-        await settle(pilot)
-        assert screen.view == "all" and screen.category is not None
+        await shown_view(pilot, screen, "all")
+        assert screen.category is not None
         assert {str(line.pledge.category) for line in screen.data.lines} == {"service"}
 
 

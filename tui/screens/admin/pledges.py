@@ -53,10 +53,12 @@ class ViewData:
     categories: list[q.CategorySummary] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     window_open: bool = False
+    #: False for the placeholder shown while the view is read.
+    loaded: bool = False
 
 
 def read_view(c: Campaign, view: str, member: str | None, category: PledgeCategory | None) -> ViewData:
-    data = ViewData(view, window_open=current_window(c) is not None)
+    data = ViewData(view, window_open=current_window(c) is not None, loaded=True)
     review, evaluation, overdue = q.review_queue(c), q.evaluation_queue(c), q.overdue(c)
     data.counts = {"review": len(review), "evaluation": len(evaluation), "overdue": len(overdue)}
     if view == "review":
