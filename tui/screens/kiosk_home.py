@@ -79,6 +79,7 @@ class KioskHome(Screen[None]):
                 yield Button("", id="signin", variant="primary")
                 if has_feedback():
                     yield Button("", id="feedback")
+                yield Button("", id="pledges")
                 yield Button("", id="home-board")
                 yield Button("", id="language")
             yield Static(id="home-hint")
@@ -136,6 +137,7 @@ class KioskHome(Screen[None]):
         self.query_one("#home-title", Static).update(message("kiosk.title"))
         self.query_one("#signin", Button).label = message("kiosk.action_signin")
         self.query_one("#language", Button).label = message("kiosk.action_language")
+        self.query_one("#pledges", Button).label = message("kiosk_pledges.action_board")
         self.query_one("#home-board", Button).label = message("points_ui.action_board")
         for button in self.query("#feedback").results(Button):
             button.label = message("kiosk.action_feedback")
@@ -208,6 +210,12 @@ class KioskHome(Screen[None]):
         from tui.screens.kiosk_feedback import KioskFeedback
 
         self.app.push_screen(KioskFeedback())
+
+    @on(Button.Pressed, "#pledges")
+    def pledge_board(self) -> None:
+        from tui.screens.kiosk_pledge_board import KioskPledgeBoard
+
+        self.app.push_screen(KioskPledgeBoard())
 
     def start_find(self, typed: str, first_key_at: float | None = None) -> None:
         from tui.screens.kiosk_find import KioskFind

@@ -19,6 +19,7 @@ from campaign.i18n import t
 from storage.records import Member, SignInMethod
 from tui.kiosk import Outcome, OutcomeKind, PinStep, attempt, attempt_at, before_pin
 from tui.text import literal, member_name, message, one_line
+from tui.widgets.pledge_nudge import PledgeNudge
 from tui.widgets.result_box import ResultBox
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class KioskPin(Screen[None]):
     def compose(self) -> ComposeResult:
         with Middle(id="result-layer"), Center():
             yield ResultBox(id="pin-result")
+            yield PledgeNudge(id="pin-pledges")
         with Middle(id="pin-layer"), Center(), Vertical(id="pin"):
             yield Static(literal(member_name(self.member)), id="pin-name")
             yield Static(literal(f"{one_line(self.member.school)}  ·  {self.member.code}"), id="pin-who")
@@ -136,6 +138,7 @@ class KioskPin(Screen[None]):
         self.query_one("#pin-layer").display = False
         self.query_one("#result-layer").display = True
         self.query_one(ResultBox).show(outcome)
+        self.query_one(PledgeNudge).show(outcome)
         from tui.screens.kiosk_mine import offer_my_points
 
         offer_my_points(self, outcome)

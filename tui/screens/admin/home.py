@@ -22,7 +22,7 @@ from .base import AdminScreen
 from .calls import in_thread
 from .form import Field, FormScreen
 
-MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "points", "audit", "quit")
+MENU = ("roster", "import", "sessions", "live", "reports", "feedback", "pledges", "points", "audit", "quit")
 
 
 def setup_passphrase(c: Campaign, values: dict[str, str]) -> bool:
@@ -43,6 +43,7 @@ class AdminHome(AdminScreen):
         Binding("l", "open('live')", "admin.menu_live", id="admin.live"),
         Binding("p", "open('reports')", "admin.menu_reports", id="admin.reports"),
         Binding("f", "open('feedback')", "admin.menu_feedback", id="admin.feedback"),
+        Binding("g", "open('pledges')", "admin.menu_pledges", id="admin.pledges"),
         Binding("j", "open('points')", "admin.menu_points", id="admin.points"),
         Binding("q", "open('quit')", "admin.menu_quit", id="admin.quit"),
         Binding("a", "open('audit')", "admin.menu_audit", id="admin.audit"),
@@ -151,6 +152,10 @@ class AdminHome(AdminScreen):
             from .feedback import FeedbackScreen
 
             self.app.push_screen(FeedbackScreen(c))
+        elif name == "pledges":
+            from .pledges import PledgesScreen
+
+            self.app.push_screen(PledgesScreen(c))
         elif name == "points":
             from .points_board import PointsBoardScreen
 
