@@ -99,11 +99,15 @@ class ChuangyouApp(App[int]):
         result_s: float = 6.0,
         cursor_blink: bool = True,
         out_of_service: Path | None = None,
+        read_ahead: bool = False,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
         super().__init__()
         self.campaign = campaign
+        #: Read the pledge files and the points index in the background after the first screen (the real program
+        #: does; tests leave it off so that nothing reads the store behind their back).
+        self.read_ahead = read_ahead
         self.mode: Mode = mode
         self.settings = settings if settings is not None else campaign.settings
         #: The branch's time zone, read once: every time the kiosk shows is in it.
@@ -154,6 +158,15 @@ class ChuangyouApp(App[int]):
             self.push_screen(AdminHome(self.campaign))
         if not self.is_headless:
             self.set_interval(TERMINAL_CHECK_S, self.exit_if_terminal_gone, name="terminal")
+        if self.read_ahead and self.out_of_service is None:
+            self.call_after_refresh(self.start_reading_ahead)
+
+    def start_reading_ahead(self) -> None:
+        """After the first screen: read the pledge files and the points index in a thread (campaign.warm_up)."""
+        from campaign.warm_up import warm_up
+
+        c = self.campaign
+        self.run_worker(lambda: warm_up(c), thread=True, group="read-ahead", exit_on_error=False)
 
     def exit_if_terminal_gone(self) -> None:
         """Leave when the terminal hung up (a dropped SSH link, a closed window), lock-down or not.
@@ -329,7 +342,7 @@ def run_app(
     from tui.paste_guard import install
 
     install()  # a paste start without its end must not freeze the keys
-    app = ChuangyouApp(c, mode, settings=settings, out_of_service=out_of_service)
+    app = ChuangyouApp(c, mode, settings=settings, out_of_service=out_of_service, read_ahead=True)
     app.run()
     if app.recovery_command:
         print(t("fault.command_again", command=app.recovery_command))
