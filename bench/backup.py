@@ -28,11 +28,11 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import percentile
+from bench.results import Timings, write_section
 from bench.scale import ANCHOR, DATA_ROOT, ScaleData, ensure, link_copy
 from bench.signin_commit import conditions
 
@@ -42,8 +42,8 @@ SLOW_FSYNC_S = 0.03
 #: The sign-in process starts one every this many seconds.
 SIGNIN_EVERY_S = 0.02
 TARGET_BLOCK_S = 1.0
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-SECTION = "## Backup"
+SECTION = "Backup"
+COMMAND = "python -m bench.backup"
 
 
 @dataclass(frozen=True)
@@ -197,6 +197,11 @@ def _ms(s: float) -> str:
     return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
 
 
+def _spread(samples: list[float], worst: float) -> str:
+    t = Timings.of(samples)
+    return f"{t.n} / {_ms(t.p50)} / {_ms(t.p95)} / {_ms(t.p99)} / {_ms(worst)}"
+
+
 def table(data: ScaleData, runs: list[Run]) -> list[str]:
     size = sum(f.stat().st_size for f in (data.data_dir / "store").rglob("*.json")) / 1e6
     files = sum(1 for _ in (data.data_dir / "store").rglob("*.json"))
@@ -205,8 +210,8 @@ def table(data: ScaleData, runs: list[Run]) -> list[str]:
         f"({SLOW_MB_S:g} MB/s, {SLOW_FSYNC_S * 1000:.0f} ms per fsync); a second process signs in every "
         f"{SIGNIN_EVERY_S * 1000:.0f} ms throughout. Machine: {conditions()}.",
         "",
-        "| backup | total time | lock held (longest) | sign-in p50 / max during | sign-in p50 / max without |"
-        " held / total |",
+        "| backup | total time | lock held (longest) | sign-ins during: n / p50 / p95 / p99 / max |"
+        " sign-ins without: n / p50 / p95 / p99 / max | held / total |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     labels = {
@@ -214,8 +219,8 @@ def table(data: ScaleData, runs: list[Run]) -> list[str]:
         "anchor": "anchor: the whole copy under the lock",
     }
     for r in runs:
-        during = f"{_ms(percentile(r.during, 50))} / {_ms(r.worst_signin_s)}" if r.during else "–"
-        base = f"{_ms(percentile(r.baseline, 50))} / {_ms(max(r.baseline))}" if r.baseline else "–"
+        during = _spread(r.during, r.worst_signin_s) if r.during else "–"
+        base = _spread(r.baseline, max(r.baseline)) if r.baseline else "–"
         lines.append(
             f"| {labels[r.name]} | {_ms(r.total_s)} | {_ms(r.lock_held_s)} | {during} | {base} |"
             f" {r.lock_held_s / r.total_s:.3f} |"
@@ -233,20 +238,6 @@ def table(data: ScaleData, runs: list[Run]) -> list[str]:
     return lines
 
 
-def write_section(lines: list[str], path: Path = RESULTS) -> None:
-    """Replace (or add) the "## Backup" section of RESULTS.md."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    section = "\n".join([SECTION, "", f"`python -m bench.backup` ({stamp}):", "", *lines, ""])
-    if SECTION in text:
-        head, rest = text.split(SECTION, 1)
-        tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        text = head + section + ("\n" + tail if tail else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.backup", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="typical scale, no anchor run")
@@ -256,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = table(data, runs)
     print("\n".join(lines))
     if not args.no_write and not args.quick:
-        write_section(lines)
+        write_section(SECTION, COMMAND, "\n".join(lines))
     ours = next(r for r in runs if r.name == "ours")
     return 0 if ours.lock_held_s <= TARGET_BLOCK_S else 1
 

@@ -11,7 +11,6 @@ breakdown <= 20 ms, the leaderboard after one new sign-in <= 20 ms.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.results import TIMING_COLUMNS, Timings, write_section
 from bench.scale import ANCHOR, PIN, ensure, link_copy
 from campaign import points as pts
 from campaign.clock import FixedClock
@@ -30,7 +30,6 @@ from campaign.points_index import index_for
 from campaign.signin import sign_in
 from storage.records import SignInMethod
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 TARGET_BOARD = 0.200
 TARGET_BREAKDOWN = 0.020
 TARGET_AFTER_SIGNIN = 0.020
@@ -44,6 +43,7 @@ class Row:
     anchor: float
     target: float
     p50: float = 0.0
+    timings: Timings | None = None
 
     @property
     def ok(self) -> bool:
@@ -62,7 +62,7 @@ def _p95(samples: list[float]) -> float:
 
 
 def _row(what: str, samples: list[float], anchor: float, target: float) -> Row:
-    return Row(what, _p95(samples), anchor, target, statistics.median(samples))
+    return Row(what, _p95(samples), anchor, target, statistics.median(samples), Timings.of(samples))
 
 
 def measure(*, quick: bool, log: Callable[[str], None] = print) -> tuple[list[Row], dict[str, float]]:
@@ -122,57 +122,44 @@ def report(rows: list[Row], extra: dict[str, float], log: Callable[[str], None] 
     return all(r.ok for r in rows)
 
 
-def write_results(rows: list[Row], extra: dict[str, float], quick: bool) -> None:
+SECTION = "Points"
+COMMAND = "python -m bench.points"
+
+
+def results_body(rows: list[Row], extra: dict[str, float]) -> str:
     lines = [
-        "## Points",
+        "Stress scale (2,000 members, 10 years: 400 sessions, ~800k attendance, 100k pledges, ~800k answers). Ours "
+        "answers from the incremental index; the anchor is the naive full recompute (every record read through the "
+        "repositories, every member computed) in the same run, per period; for the breakdown and after-sign-in rows "
+        "the median of those (the naive path reads everything either way). Building the index from nothing took "
+        f"{extra['index_build']:.2f} s (once per process, in the background after the first screen: "
+        "`campaign.warm_up`). A board nothing changed since is kept; *summed afresh* drops the kept boards and "
+        "period totals first (the cost of the first board of a period). After a sign-in only the changed partition "
+        "is re-read (inotify names it, whichever process wrote) and one member's ledger rebuilt.",
         "",
-        f"`python -m bench.points{' --quick' if quick else ''}` at stress scale (2,000 members, 10 years: 400 "
-        "sessions, ~800k attendance, 100k pledges, ~800k answers). Ours answers from the incremental index; the "
-        "anchor is the naive full recompute (every record read through the repositories, every member computed) "
-        "in the same run, per period; for the breakdown and after-sign-in rows the median of those (the naive path "
-        "reads everything either way). Building the index from nothing took "
-        f"{extra['index_build']:.2f} s (once per process). "
-        "A board nothing changed since is kept; *summed afresh* drops the kept boards and period totals first (the "
-        "cost of the first board of a period). After a sign-in only the changed partition is re-read (inotify names "
-        "it, whichever process wrote) and one member's ledger rebuilt. Load average during the run: "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
-        "",
-        "| figure | ours p50 | ours p95 | naive recompute | ratio (p95) | target (p95) | met |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        f"| figure | {TIMING_COLUMNS} | naive recompute | ratio (p95) | target (p95) | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
+        cells = r.timings.cells() if r.timings else f"| {r.p50 * 1000:.1f} ms | {r.ours * 1000:.1f} ms |"
         lines.append(
-            f"| {r.what} | {r.p50 * 1000:.1f} ms | {r.ours * 1000:.1f} ms | {r.anchor:.1f} s | "
-            f"{r.ours / r.anchor:.5f}× | {r.target * 1000:.0f} ms | {'yes' if r.ok else 'NO'} |"
+            f"| {r.what} | {cells} | {r.anchor:.1f} s | {r.ours / r.anchor:.5f}× | {r.target * 1000:.0f} ms | "
+            f"{'yes' if r.ok else 'NO'} |"
         )
-    lines += [
-        "",
-        "Reading the figures: every figure here shares the 2 cores with other work (see the load average); the "
-        "after-sign-in figures include re-reading the changed attendance file, rebuilding that member's ledger and "
-        "ranking all 2,000 members again. Building the index from nothing is a one-off per process (a kiosk starts "
-        "it in a worker); it reads every attendance and feedback file once, like the naive recompute, but keeps "
-        "only each member's facts and running totals.",
-    ]
-    section = "\n".join(lines) + "\n"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    start = text.find("## Points")
-    if start >= 0:
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.points", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer samples, one naive recompute")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer samples, one naive recompute; writes nothing to RESULTS.md"
+    )
     parser.add_argument("--no-results", action="store_true", help="do not write bench/RESULTS.md")
     args = parser.parse_args(argv)
     rows, extra = measure(quick=args.quick)
     ok = report(rows, extra)
-    if not args.no_results:
-        write_results(rows, extra, args.quick)
+    if not (args.no_results or args.quick):
+        write_section(SECTION, COMMAND, results_body(rows, extra))
     return 0 if ok else 1
 
 
