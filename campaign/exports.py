@@ -6,8 +6,9 @@
   summable), not as the text "93%".
 * CSV for Excel: UTF-8 with a byte-order mark (Excel detects it and shows Chinese), or GBK for older Excel and
   WPS on Chinese Windows; text GBK cannot hold is refused, naming it, instead of being garbled.
-* XLSX: a title row (the branch and the period) above each sheet, a bold header, column widths that fit the
-  widest cell (Chinese characters count double).
+* XLSX: a title row (the branch and the period) above each sheet when there is a title, a bold header, column
+  widths that fit the widest cell (Chinese characters count double); control characters, which XLSX cannot hold,
+  are dropped.
 """
 
 from __future__ import annotations
@@ -49,12 +50,19 @@ class Sheet:
     rows: Sequence[Sequence[Cell]]
 
 
-def csv_safe(value: Cell) -> str | int | float:
-    """A cell as CSV writes it: text that Excel would run as a formula is quoted with an apostrophe."""
+def as_text(value: Cell | object) -> str:
+    """A cell as a person reads it on a screen or in a CSV file: a rate as "66.7%", nothing for None."""
     if value is None:
         return ""
     if isinstance(value, Percent):
         return "" if value.value is None else f"{value.value * 100:.1f}%"
+    return str(value)
+
+
+def csv_safe(value: Cell) -> str | int | float:
+    """A cell as CSV writes it: text that Excel would run as a formula is quoted with an apostrophe."""
+    if value is None or isinstance(value, Percent):
+        return as_text(value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
@@ -93,6 +101,7 @@ def write_csv(out: Path, sheets: Sequence[Sheet], *, title: str = "", encoding: 
 def write_xlsx(out: Path, sheets: Sequence[Sheet], *, title: str = "") -> Path:
     """One worksheet per sheet: the title row (merged across the table), the header in bold, the rows."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -125,9 +134,10 @@ def write_xlsx(out: Path, sheets: Sequence[Sheet], *, title: str = "") -> Path:
                 if isinstance(value, Percent):
                     cell.value = value.value
                     cell.number_format = "0.0%"
-                    shown = "" if value.value is None else f"{value.value * 100:.1f}%"
+                    shown = as_text(value)
                 elif isinstance(value, str):
-                    cell.value = value
+                    # openpyxl refuses control characters (a note pasted from elsewhere): they are dropped.
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
                     cell.data_type = "s"  # openpyxl would store "=..." as a formula; user text is always text
                     shown = value
                 else:

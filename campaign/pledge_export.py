@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import Any
 
 from .context import Campaign
 from .errors import Refused
+from .exports import Sheet, write_csv, write_xlsx
 from .i18n import t
 from .pledge_queries import PledgeLine, list_pledges
 from .pledge_rules import clean_note
@@ -29,14 +28,6 @@ COLUMNS = (
     "grade_comment",
     "reason",
 )
-
-
-def cell_safe(value: Any) -> Any:
-    """User text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) gets a
-    leading apostrophe; every other value is kept."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def pledge_table(c: Campaign, lines: list[PledgeLine], lang: str | None = None) -> list[list[object]]:
@@ -67,38 +58,24 @@ def pledge_table(c: Campaign, lines: list[PledgeLine], lang: str | None = None) 
     return rows
 
 
-def export_pledges(c: Campaign, out: Path, lines: list[PledgeLine] | None = None, lang: str | None = None) -> Path:
-    """Write ``lines`` (every pledge when None) to ``out`` (``.csv`` or ``.xlsx``; other suffixes refused)."""
+def export_pledges(
+    c: Campaign,
+    out: Path,
+    lines: list[PledgeLine] | None = None,
+    lang: str | None = None,
+    *,
+    encoding: str = "utf-8",
+) -> Path:
+    """Write ``lines`` (every pledge when None) to ``out`` (``.csv`` or ``.xlsx``; other suffixes refused; see
+    :mod:`campaign.exports` for how user text stays text)."""
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise Refused("pledges.unsupported_format", suffix=suffix or "?")
     if lines is None:
         lines = list_pledges(c)
-    table = [[clean_note(v) if isinstance(v, str) else v for v in row] for row in pledge_table(c, lines, lang)]
-    try:
-        if suffix == ".csv":
-            with out.open("w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh).writerows([[cell_safe(v) for v in row] for row in table])
-        else:
-            _write_xlsx(out, table, t("pledges.sheet_title", lang=lang))
-    except OSError as exc:
-        raise Refused("pledges.write_failed", path=str(out), reason=exc.strerror or str(exc)) from exc
+    header, *rows = [[clean_note(v) if isinstance(v, str) else v for v in row] for row in pledge_table(c, lines, lang)]
+    sheet = Sheet(t("pledges.sheet_title", lang=lang), [str(h) for h in header], rows)  # type: ignore[arg-type]
+    path = write_csv(out, [sheet], encoding=encoding) if suffix == ".csv" else write_xlsx(out, [sheet])
     with c.store.transaction():
-        c.audit("pledge.export", file=out.name, count=len(lines))
-    return out
-
-
-def _write_xlsx(out: Path, table: list[list[object]], title: str) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    for r, row in enumerate(table, start=1):
-        for col, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=col, value=cell_safe(value))
-            if isinstance(value, str):
-                # openpyxl would store "=..." as a formula; user text is always text.
-                cell.data_type = "s"
-    wb.save(out)
+        c.audit("pledge.export", file=path.name, count=len(lines))
+    return path

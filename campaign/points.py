@@ -18,7 +18,6 @@ anchor). How each rule dates and caps its points: :mod:`campaign.points_calc`.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +26,7 @@ from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrad
 
 from .context import Campaign
 from .errors import Refused
+from .exports import Sheet, write_csv, write_xlsx
 from .i18n import t
 from .points_calc import (
     NOT_COUNTED_PLEDGE_STATES,
@@ -327,52 +327,21 @@ def board_table(board: Leaderboard, lang: str | None = None) -> list[list[object
     return [header, *rows]
 
 
-def _csv_safe(value: object) -> object:
-    # A name like "=HYPERLINK(...)" must not become a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def export_leaderboard(c: Campaign, board: Leaderboard, out: Path, lang: str | None = None) -> Path:
-    """Write ``board`` to ``out``: ``.csv`` (UTF-8 with BOM, so spreadsheet programs read Chinese) or ``.xlsx``.
-    Returns the absolute path. Audited (``points.export``)."""
+def export_leaderboard(
+    c: Campaign, board: Leaderboard, out: Path, lang: str | None = None, *, encoding: str = "utf-8"
+) -> Path:
+    """Write ``board`` to ``out``: ``.csv`` (UTF-8 with BOM so spreadsheet programs read Chinese, or GBK) or
+    ``.xlsx`` (see :mod:`campaign.exports`). Returns the absolute path. Audited (``points.export``)."""
     out = out.expanduser().resolve()
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise Refused("points.unsupported_format", suffix=suffix or "?")
-    table = board_table(board, lang)
-    try:
-        if suffix == ".csv":
-            with out.open("w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh).writerows([[_csv_safe(v) for v in row] for row in table])
-        else:
-            _write_xlsx(out, table, t("points.sheet_title", lang=lang))
-    except OSError as exc:
-        raise Refused("points.write_failed", path=str(out), reason=exc.strerror or str(exc)) from exc
+    header, *rows = board_table(board, lang)
+    sheet = Sheet(t("points.sheet_title", lang=lang), [str(h) for h in header], rows)  # type: ignore[arg-type]
+    path = write_csv(out, [sheet], encoding=encoding) if suffix == ".csv" else write_xlsx(out, [sheet])
     with c.store.transaction():
-        c.audit("points.export", file=out.name, period=str(board.period), by=board.by)
-    return out
-
-
-def _write_xlsx(out: Path, table: list[list[object]], title: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    for r, row in enumerate(table, start=1):
-        for col, value in enumerate(row, start=1):
-            if isinstance(value, str):
-                # A control character in a name (stored before names were normalised) would make openpyxl refuse
-                # the whole file (IllegalCharacterError): drop it from the cell.
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = ws.cell(row=r, column=col, value=value)  # type: ignore[call-overload]
-            if isinstance(value, str):
-                cell.data_type = "s"  # user text is never a formula
-    wb.save(out)
+        c.audit("points.export", file=path.name, period=str(board.period), by=board.by)
+    return path
 
 
 __all__ = [

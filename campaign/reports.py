@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -12,6 +11,7 @@ from storage.records import AttendanceStatus, StudySession
 
 from .context import Campaign
 from .errors import Refused
+from .exports import Cell, Percent, Sheet, write_csv, write_xlsx
 from .i18n import t
 from .study_sessions import state_of
 
@@ -109,11 +109,7 @@ def attendance_report(c: Campaign, first: date, last: date) -> AttendanceReport:
     return AttendanceReport(first, last, tuple(session_lines), tuple(member_lines))
 
 
-def _percent(rate: float | None) -> str:
-    return "" if rate is None else f"{rate * 100:.0f}%"
-
-
-def session_table(c: Campaign, report: AttendanceReport, lang: str | None = None) -> list[list[object]]:
+def session_table(c: Campaign, report: AttendanceReport, lang: str | None = None) -> list[list[Cell]]:
     """The by-session sheet: a header row, then one row per session."""
     header = [
         t("reports.col_id", lang=lang),
@@ -123,7 +119,7 @@ def session_table(c: Campaign, report: AttendanceReport, lang: str | None = None
         *(t(f"reports.status_{s}", lang=lang) for s in STATUSES),
         t("reports.col_missing", lang=lang),
     ]
-    rows: list[list[object]] = [list(header)]
+    rows: list[list[Cell]] = [list(header)]
     for line in report.sessions:
         rows.append(
             [
@@ -138,7 +134,7 @@ def session_table(c: Campaign, report: AttendanceReport, lang: str | None = None
     return rows
 
 
-def member_table(report: AttendanceReport, lang: str | None = None) -> list[list[object]]:
+def member_table(report: AttendanceReport, lang: str | None = None) -> list[list[Cell]]:
     """The by-member sheet: a header row, then one row per member."""
     header = [
         t("reports.col_code", lang=lang),
@@ -148,60 +144,31 @@ def member_table(report: AttendanceReport, lang: str | None = None) -> list[list
         *(t(f"reports.status_{s}", lang=lang) for s in STATUSES),
         t("reports.col_rate", lang=lang),
     ]
-    rows: list[list[object]] = [list(header)]
+    rows: list[list[Cell]] = [list(header)]
     for m in report.members:
-        rows.append([m.code, m.name, m.school, m.sessions, *(m.counts.get(s, 0) for s in STATUSES), _percent(m.rate)])
+        rows.append([m.code, m.name, m.school, m.sessions, *(m.counts.get(s, 0) for s in STATUSES), Percent(m.rate)])
     return rows
 
 
-def _csv_safe(value: object) -> object:
-    # A name like "=HYPERLINK(...)" must not become a formula when the file is opened in Excel.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def report_sheets(c: Campaign, report: AttendanceReport, lang: str | None = None) -> list[Sheet]:
+    """The two tables (by session, by member) as sheets."""
+    by_session, by_member = session_table(c, report, lang), member_table(report, lang)
+    return [
+        Sheet(t("reports.sheet_sessions", lang=lang), [str(h) for h in by_session[0]], by_session[1:]),
+        Sheet(t("reports.sheet_members", lang=lang), [str(h) for h in by_member[0]], by_member[1:]),
+    ]
 
 
-def export_report(c: Campaign, report: AttendanceReport, out: Path, lang: str | None = None) -> Path:
-    """Write the report to ``out``: ``.csv`` (UTF-8 with BOM, so Excel reads Chinese; both tables one after the
-    other) or ``.xlsx`` (one sheet per table). Other suffixes are refused."""
+def export_report(
+    c: Campaign, report: AttendanceReport, out: Path, lang: str | None = None, *, encoding: str = "utf-8"
+) -> Path:
+    """Write the report to ``out``: ``.csv`` (both tables one after the other; UTF-8 with BOM so Excel reads
+    Chinese, or GBK) or ``.xlsx`` (one sheet per table, rates as percentages). Other suffixes are refused."""
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise Refused("reports.unsupported_format", suffix=suffix or "?")
-    try:
-        _write(c, report, out, lang)
-    except OSError as exc:
-        raise Refused("reports.write_failed", path=str(out), reason=exc.strerror or str(exc)) from exc
+    sheets = report_sheets(c, report, lang)
+    path = write_csv(out, sheets, encoding=encoding) if suffix == ".csv" else write_xlsx(out, sheets)
     with c.store.transaction():
-        c.audit("report.export", file=out.name, first=report.first.isoformat(), last=report.last.isoformat())
-    return out
-
-
-def _write(c: Campaign, report: AttendanceReport, out: Path, lang: str | None) -> None:
-    by_session, by_member = session_table(c, report, lang), member_table(report, lang)
-    if out.suffix.lower() == ".csv":
-        with out.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow([t("reports.sheet_sessions", lang=lang)])
-            writer.writerows([[_csv_safe(v) for v in row] for row in by_session])
-            writer.writerow([])
-            writer.writerow([t("reports.sheet_members", lang=lang)])
-            writer.writerows([[_csv_safe(v) for v in row] for row in by_member])
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        first = wb.active
-        assert first is not None
-        wb.remove(first)
-        for title, table in (
-            (t("reports.sheet_sessions", lang=lang), by_session),
-            (t("reports.sheet_members", lang=lang), by_member),
-        ):
-            ws = wb.create_sheet(title[:31])
-            for r, row in enumerate(table, start=1):
-                for col, value in enumerate(row, start=1):
-                    cell = ws.cell(row=r, column=col, value=value)
-                    if isinstance(value, str):
-                        # openpyxl would store "=..." as a formula; user text is always text.
-                        cell.data_type = "s"
-        wb.save(out)
+        c.audit("report.export", file=path.name, first=report.first.isoformat(), last=report.last.isoformat())
+    return path

@@ -98,8 +98,10 @@ def test_session_excuse_make_up_cancel_and_report(cli: Cli, roster: Campaign, tm
     cli.json("report", "attendance", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out_xlsx))
     wb = load_workbook(out_xlsx)
     assert [ws.title for ws in wb.worksheets] == ["按学习会", "按党员"]
-    by_member = {row[0]: row for row in wb.worksheets[1].iter_rows(min_row=2, values_only=True)}
-    assert by_member["T001"][-1] == "100%" and by_member["T004"][-1] == "0%"
+    by_member = {row[0].value: row for row in wb.worksheets[1].iter_rows(min_row=2)}
+    # Rates are numbers shown as percentages (sortable in Excel), not the text "100%".
+    assert by_member["T001"][-1].value == 1 and by_member["T004"][-1].value == 0
+    assert by_member["T001"][-1].number_format.endswith("%")
 
     code, _, err = cli.run("report", "attendance", "--out", str(tmp_path / "a.pdf"))
     assert code == 1 and ".pdf" in err

@@ -11,7 +11,7 @@ from typing import Any
 from campaign import reports
 from campaign.context import Campaign
 from campaign.errors import Refused
-from campaign.exports import CSV_ENCODINGS
+from campaign.exports import CSV_ENCODINGS, as_text
 from campaign.i18n import t
 from campaign.term_report import Preset, export_term_report, term_report
 
@@ -24,6 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="first", default=None, metavar="YYYY-MM-DD", help=t("reports.cli_from"))
     p.add_argument("--to", dest="last", default=None, metavar="YYYY-MM-DD", help=t("reports.cli_to"))
     p.add_argument("--out", type=Path, default=None, metavar="FILE.csv|FILE.xlsx", help=t("reports.cli_out"))
+    p.add_argument("--encoding", default="utf-8", choices=list(CSV_ENCODINGS), help=t("term_report.cli_encoding"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_attendance))
     p = report.add_parser("term", help=t("term_report.cli_term"))
@@ -70,12 +71,11 @@ def _attendance(c: Campaign, args: argparse.Namespace) -> int:
     last = _day(args.last) if args.last else today
     first = _day(args.first) if args.first else last - timedelta(days=30)
     report = reports.attendance_report(c, first, last)
-    if args.out is not None:
-        reports.export_report(c, report, args.out)
+    written = reports.export_report(c, report, args.out, encoding=args.encoding) if args.out is not None else None
     doc = {
         "from": first.isoformat(),
         "to": last.isoformat(),
-        "out": str(args.out) if args.out else None,
+        "out": str(written) if written else None,
         "sessions": [
             {
                 "id": line.session.id,
@@ -99,9 +99,9 @@ def _attendance(c: Campaign, args: argparse.Namespace) -> int:
             for m in report.members
         ],
     }
-    if args.out is not None:
-        human = t("reports.written", path=str(args.out), sessions=len(report.sessions), members=len(report.members))
+    if written is not None:
+        human = t("reports.written", path=str(written), sessions=len(report.sessions), members=len(report.members))
     else:
         table = reports.session_table(c, report)
-        human = "\n".join("\t".join(str(v) for v in row) for row in table)
+        human = "\n".join("\t".join(as_text(v) for v in row) for row in table)
     return emit(args, doc, human)

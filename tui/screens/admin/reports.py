@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import ClassVar
@@ -15,6 +16,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Static
 from campaign import reports
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.exports import as_text
 from campaign.i18n import t
 from tui import limits
 from tui.text import cell, literal
@@ -35,12 +37,12 @@ def build(c: Campaign, first: str, last: str) -> reports.AttendanceReport:
     return reports.attendance_report(c, parse_day(first), parse_day(last))
 
 
-def fill(table: DataTable[object], rows: list[list[object]]) -> None:
+def fill(table: DataTable[object], rows: Sequence[Sequence[object]]) -> None:
     table.clear(columns=True)
     header, *body = rows
     for i, label in enumerate(header):
         table.add_column(cell(str(label)), key=str(i))
-    refill(table, ((str(n), [cell(str(v), max_width=30) for v in row]) for n, row in enumerate(body)))
+    refill(table, ((str(n), [cell(as_text(v), max_width=30) for v in row]) for n, row in enumerate(body)))
 
 
 class ReportsScreen(AdminScreen):
