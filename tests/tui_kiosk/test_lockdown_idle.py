@@ -240,6 +240,8 @@ async def test_parent_feedback_at_the_kiosk(roster: Campaign, make_app: MakeApp)
         app.screen.query_one("#feedback-comment", Input).value = "[@click=app.quit]很好[/]"
         await pilot.click("#option-satisfied")
         await settle(pilot)
+        await pilot.click("#feedback-send")
+        await settle(pilot)
         assert result_shown(app) and "谢谢您的评价" in screen_text(app)
     answers = list(roster.repos.feedback.between())
     assert [(a.member, a.option.value, a.comment) for a in answers] == [
