@@ -12,8 +12,9 @@ from storage.records import AttendanceStatus, StudySession
 
 from .context import Campaign
 from .errors import Refused
+from .exports import export_path
 from .i18n import t
-from .study_sessions import state_of
+from .study_sessions import expected_at, state_of
 
 ATTENDED = (AttendanceStatus.ON_TIME, AttendanceStatus.LATE, AttendanceStatus.MAKE_UP)
 STATUSES = (
@@ -86,7 +87,11 @@ def attendance_report(c: Campaign, first: date, last: date) -> AttendanceReport:
         records = {a.member: a for a in c.repos.attendance.for_session(s.id)}
         counts: Counter[AttendanceStatus] = Counter(a.status for a in records.values())
         # Closing recorded every member then on the roster; anyone without a record joined later.
-        missing = [] if s.closed_at is not None else [code for code in active if code not in records]
+        missing = (
+            []
+            if s.closed_at is not None
+            else [code for code in active if code not in records and expected_at(members[code], s)]
+        )
         for code, a in records.items():
             per_member.setdefault(code, Counter())[a.status] += 1
             sessions_of[code] += 1
@@ -163,11 +168,13 @@ def _csv_safe(value: object) -> object:
 
 def export_report(c: Campaign, report: AttendanceReport, out: Path, lang: str | None = None) -> Path:
     """Write the report to ``out``: ``.csv`` (UTF-8 with BOM, so Excel reads Chinese; both tables one after the
-    other) or ``.xlsx`` (one sheet per table). Other suffixes are refused."""
+    other) or ``.xlsx`` (one sheet per table). Other suffixes are refused. A relative ``out`` is written under
+    ``<data dir>/exports/`` (:func:`campaign.exports.export_path`); the absolute path written is returned."""
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise Refused("reports.unsupported_format", suffix=suffix or "?")
     try:
+        out = export_path(c, out)
         _write(c, report, out, lang)
     except OSError as exc:
         raise Refused("reports.write_failed", path=str(out), reason=exc.strerror or str(exc)) from exc

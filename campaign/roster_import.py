@@ -12,7 +12,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -279,7 +279,8 @@ def commit_preview(c: Campaign, preview: ImportPreview) -> ImportPreview:
         ]
         if late:
             raise ImportRefused(ImportPreview(preview.file, preview.encoding, (), tuple(late), preview.rows))
-        c.repos.members.add_many(list(preview.members))
+        joined = c.now()
+        c.repos.members.add_many([replace(m, joined=joined) for m in preview.members])
         c.audit("member.import", file=preview.file, count=len(preview.members), encoding=preview.encoding)
     return preview
 

@@ -11,7 +11,7 @@ from storage.records import Settings
 
 from .context import Campaign
 from .errors import Refused
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, catalog, language, t
 
 _NON_NEGATIVE = {"signin_opens_before_min", "late_after_min", "signin_closes_after_min"}
 _POSITIVE = {"idle_timeout_s", "backup_keep", "web_port"}
@@ -22,7 +22,17 @@ def setting_names() -> list[str]:
 
 
 def describe() -> dict[str, str]:
-    """Each setting's documentation (the ``#:`` comment above it in :class:`Settings`)."""
+    """What each setting means, in the active language (``settings_help.toml``); a setting the catalogs do not
+    describe yet falls back to the ``#:`` comment above it in :class:`Settings` (a test requires the catalogs)."""
+    known = catalog(language())
+    docs = _source_comments()
+    for name in setting_names():
+        if f"settings_help.{name}" in known:
+            docs[name] = t(f"settings_help.{name}")
+    return docs
+
+
+def _source_comments() -> dict[str, str]:
     source = inspect.getsource(Settings)
     docs: dict[str, str] = {}
     pending: list[str] = []

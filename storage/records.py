@@ -94,7 +94,7 @@ class Record:
         return cls(**kwargs)
 
 
-_DATETIME_FIELDS = {"start", "end", "at", "issued_at", "used_at", "created", "closed_at", "updated"}
+_DATETIME_FIELDS = {"start", "end", "at", "issued_at", "used_at", "created", "closed_at", "updated", "joined"}
 _DATE_FIELDS = {"due", "expires", "day"}
 
 
@@ -126,6 +126,9 @@ class Member(Record):
     #: Computed once at save time (pypinyin), so the kiosk never loads the pinyin dictionary.
     pinyin_full: str = ""
     pinyin_initials: str = ""
+    #: When the member was added (None: before this was recorded). A member is expected only at sessions
+    #: held while they were a member.
+    joined: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ class StudySession(Record):
     forced: str | None = None
     closed_at: datetime | None = None
     cancelled: bool = False
+    #: Which of 三会一课 it is (campaign.session_kinds.KINDS); "" for a study session of no particular kind.
+    kind: str = ""
 
 
 @dataclass(frozen=True)

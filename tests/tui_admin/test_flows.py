@@ -126,7 +126,7 @@ async def test_secretary_creates_a_session_excuses_a_member_closes_it_and_sees_a
         assert isinstance(app.screen, SessionsScreen)
         (session,) = ss.list_sessions(secured)
         assert session.title == "学习二十届四中全会精神" and session.place == "会议室"
-        assert table_text(app, "#sessions-table")[0][2] == "学习二十届四中全会精神"
+        assert table_text(app, "#sessions-table")[0][3] == "学习二十届四中全会精神"
 
         await pilot.press("enter")  # the session's live roll call
         await settle(pilot)
@@ -214,12 +214,12 @@ async def test_edit_and_cancel_a_session(secured: Campaign, admin_app: MakeApp) 
         await fill(pilot, {"end": "2026-12-01 10:00"})
         await click_button(pilot, "#form-submit")
         await settle(pilot)
-        assert table_text(app, "#sessions-table")[0][2] == "新标题"
+        assert table_text(app, "#sessions-table")[0][3] == "新标题"
         await pilot.press("c")
         await settle(pilot)
         await click_button(pilot, "#form-submit")
         await settle(pilot)
-        assert table_text(app, "#sessions-table")[0][4] == "已取消"
+        assert table_text(app, "#sessions-table")[0][2] == "已取消"
     stored = ss.get_session(secured, s.id)
     assert (stored.title, stored.cancelled) == ("新标题", True)
     assert f"{stored.end.astimezone(secured.tz):%H:%M}" == "10:00"

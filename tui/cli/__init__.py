@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from campaign.i18n import set_language, t
 
+from .argparse_i18n import fill_help
+from .argparse_i18n import install as install_argparse_translations
 from .common import EXIT_USAGE, add_global_options
 
 
@@ -25,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
+    fill_help(parser)
     return parser
 
 
@@ -34,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     early = argparse.ArgumentParser(add_help=False)
     add_global_options(early)
     set_language(early.parse_known_args(args_list)[0].lang)
+    install_argparse_translations()
     parser = build_parser()
     args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)

@@ -11,6 +11,7 @@ from campaign import feedback as fb
 from campaign import satisfaction as sat
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.exports import export_path
 from campaign.i18n import t
 from campaign.urls import slip_urls
 
@@ -87,7 +88,7 @@ def _sheet(c: Campaign, args: argparse.Namespace) -> int:
     # Imported lazily: reportlab and the QR renderer are only loaded when a sheet is drawn.
     from campaign.printing.slips import write_slip_sheet
 
-    path = write_slip_sheet(c, args.batch.strip(), args.out)
+    path = write_slip_sheet(c, args.batch.strip(), export_path(c, args.out))
     doc: dict[str, Any] = {"batch": args.batch.strip(), "path": str(path), "printed": False}
     lines = [t("cli_feedback.sheet_done", path=path)]
     if args.send_to_printer:

@@ -37,12 +37,11 @@ def _attendance(c: Campaign, args: argparse.Namespace) -> int:
     last = _day(args.last) if args.last else today
     first = _day(args.first) if args.first else last - timedelta(days=30)
     report = reports.attendance_report(c, first, last)
-    if args.out is not None:
-        reports.export_report(c, report, args.out)
+    written = reports.export_report(c, report, args.out) if args.out is not None else None
     doc = {
         "from": first.isoformat(),
         "to": last.isoformat(),
-        "out": str(args.out) if args.out else None,
+        "out": str(written) if written else None,
         "sessions": [
             {
                 "id": line.session.id,
@@ -66,8 +65,8 @@ def _attendance(c: Campaign, args: argparse.Namespace) -> int:
             for m in report.members
         ],
     }
-    if args.out is not None:
-        human = t("reports.written", path=str(args.out), sessions=len(report.sessions), members=len(report.members))
+    if written is not None:
+        human = t("reports.written", path=str(written), sessions=len(report.sessions), members=len(report.members))
     else:
         table = reports.session_table(c, report)
         human = "\n".join("\t".join(str(v) for v in row) for row in table)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Key
 from textual.widgets import DataTable, Footer, Input, Static
 
 from campaign import roster
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.exports import export_path
 from campaign.i18n import t
 from campaign.names import search_key
 from storage.records import Member, Role, School
@@ -80,6 +81,7 @@ class RosterScreen(AdminScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "admin.back", id="roster.back"),
+        Binding("slash", "filter", "admin_keys.filter", id="roster.filter"),
         Binding("a", "add", "admin.member_add", id="roster.add"),
         Binding("e", "edit", "admin.member_edit", id="roster.edit"),
         Binding("d", "toggle_active", "admin.member_deactivate", id="roster.deactivate"),
@@ -108,6 +110,15 @@ class RosterScreen(AdminScreen):
         # Letters typed into the filter are text, not commands.
         commands = ("add", "edit", "toggle_active", "reset_pin", "add_school", "badges")
         return not (action in commands and isinstance(self.focused, Input))
+
+    def action_filter(self) -> None:
+        self.query_one("#roster-filter", Input).focus()
+
+    def on_key(self, event: Key) -> None:
+        # Down from the filter goes into the list it filters.
+        if event.key == "down" and self.focused is self.query_one("#roster-filter", Input):
+            event.stop()
+            self.query_one("#roster-table", DataTable).focus()
 
     async def on_screen_resume(self) -> None:
         await self.reload()
@@ -224,7 +235,7 @@ class RosterScreen(AdminScreen):
             return
         c = self.campaign
         codes = [m.code for m in self.members if m.active]
-        out = Path.cwd() / "badges.pdf"
+        out = export_path(c, "badges.pdf")
         result = await attempt(self, lambda: write_badge_sheet(c, out, codes))
         if isinstance(result, Failed):
             self.notify(result.message, severity="error", markup=False)
