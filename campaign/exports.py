@@ -15,10 +15,11 @@ def export_folder(c: Campaign) -> Path:
 
 
 def export_path(c: Campaign, given: str | Path) -> Path:
-    """Where an export named ``given`` is written: absolute, its folder created if missing."""
+    """Where an export named ``given`` is written, absolute. The exports folder is created when needed; a folder
+    the secretary named explicitly must exist (a typo there is refused where the file is written)."""
     path = Path(given).expanduser()
-    if not path.is_absolute():
-        path = export_folder(c) / path
-    path = path.resolve()
+    if path.is_absolute():
+        return path.resolve()
+    path = (export_folder(c) / path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path

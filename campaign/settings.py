@@ -14,7 +14,7 @@ from .errors import Refused
 from .i18n import LANGUAGES, catalog, language, t
 
 _NON_NEGATIVE = {"signin_opens_before_min", "late_after_min", "signin_closes_after_min"}
-_POSITIVE = {"idle_timeout_s", "backup_keep", "web_port"}
+_POSITIVE = {"idle_timeout_s", "backup_keep", "web_port", "satisfaction_min_n"}
 
 
 def setting_names() -> list[str]:
@@ -85,6 +85,10 @@ def update_setting(c: Campaign, name: str, raw: str) -> Settings:
                 ZoneInfo(str(value))
             except (ZoneInfoNotFoundError, ValueError):
                 raise Refused("settings.bad_timezone", value=raw) from None
+        if name == "public_url":
+            from .urls import check_public_url
+
+            value = check_public_url(str(value))
         if name == "language" and value not in LANGUAGES:
             raise Refused("settings.bad_language", value=raw, languages=", ".join(LANGUAGES))
         updated = Settings.from_doc({**settings.to_doc(), name: value})

@@ -258,6 +258,8 @@ class Settings(Record):
     idle_timeout_s: int = 60
     #: The branch's parent-satisfaction target (五个好: 90%).
     satisfaction_target: float = 0.90
+    #: Below this many valid answers a teacher, school or the branch is "too few answers", not met / not met.
+    satisfaction_min_n: int = 20
     #: How many automatic backups to keep.
     backup_keep: int = 14
     #: Address the parent-feedback server listens on (all addresses: it serves the school network).

@@ -144,7 +144,7 @@ async def test_a_session_closed_or_created_elsewhere_shows_at_the_next_poll(
         assert "学习贯彻" in screen_text(app)
         # The secretary closes it from another process (its own campaign on the same data directory).
         other = open_campaign(roster.store.root, actor="secretary", clock=clock)
-        study_sessions.close_session(other, open_session.id)
+        study_sessions.close_session(other, open_session.id, confirmed=True)
         home = app.screen
         assert isinstance(home, kiosk_home.KioskHome)
         home.poll_store()
@@ -156,3 +156,10 @@ async def test_a_session_closed_or_created_elsewhere_shows_at_the_next_poll(
         home.poll_store()
         await settle(pilot)
         assert "党课：新党章" in screen_text(app)
+
+
+async def test_the_kiosk_and_the_web_form_share_one_comment_limit(roster: Campaign, make_app: MakeApp) -> None:
+    app = make_app(roster)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_parent_screen(pilot)
+        assert app.screen.query_one("#feedback-comment", Input).max_length == feedback.MAX_COMMENT
