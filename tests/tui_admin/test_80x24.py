@@ -92,3 +92,28 @@ async def test_enter_in_the_first_field_moves_to_the_next_one(roster: Campaign, 
         assert app.focused is form.query_one("#field-again", Input)
         assert "不一致" not in screen_text(app)
         assert not passphrase.is_set(roster)
+
+
+async def test_satisfaction_shows_every_teacher_of_a_small_branch(secured: Campaign, admin_app: MakeApp) -> None:
+    from campaign import feedback
+    from campaign.roster import add_member
+
+    c = secured
+    for code, name in (("T005", "赵敏"), ("T006", "钱进")):
+        add_member(c, code, name, "实验小学", pin="1234")
+    for code in ("T001", "T002", "T003", "T004", "T005", "T006"):
+        slip = feedback.issue_batch(c, code, 1).codes[0]
+        feedback.answer(c, slip, "satisfied", "好")
+    app = admin_app(c)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        text = screen_text(app)
+        for name in ("王晓明", "李红", "张伟", "王小梅", "赵敏", "钱进"):
+            assert name in text, name
+        assert "评价太少" in text  # 6 answers, fewer than the 20 needed to judge
+        teachers = app.screen.query_one("#stats-teachers", DataTable)
+        assert teachers.row_count == 6 and teachers.size.height >= 1 + 6  # the header and every row
