@@ -88,6 +88,7 @@ class RosterScreen(AdminScreen):
         Binding("p", "reset_pin", "admin.member_pin", id="roster.pin"),
         Binding("s", "add_school", "admin.school_add", id="roster.school"),
         Binding("b", "badges", "admin.badges", id="roster.badges"),
+        Binding("k", "pin_slips", "pin_slips.key", id="roster.pin_slips"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:
@@ -108,7 +109,7 @@ class RosterScreen(AdminScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters typed into the filter are text, not commands.
-        commands = ("add", "edit", "toggle_active", "reset_pin", "add_school", "badges")
+        commands = ("add", "edit", "toggle_active", "reset_pin", "add_school", "badges", "pin_slips")
         return not (action in commands and isinstance(self.focused, Input))
 
     def action_filter(self) -> None:
@@ -241,6 +242,28 @@ class RosterScreen(AdminScreen):
             self.notify(result.message, severity="error", markup=False)
         else:
             self.notify(t("admin.badges_written", path=str(out), count=len(codes)), markup=False)
+
+    def action_pin_slips(self) -> None:
+        """PINs for every active member without one, and their sealed slips (asked first: it sets PINs)."""
+        c = self.campaign
+        count = sum(1 for m in self.members if m.active and not m.pin_hash)
+        if not count:
+            self.notify(t("pin_slips.nobody"), severity="warning", markup=False)
+            return
+
+        def issue(_values: dict[str, str]) -> str:
+            from campaign.printing.pin_slips import issue_pin_slips
+
+            path, done = issue_pin_slips(c, export_path(c, "pin-slips.pdf"))
+            return t("pin_slips.written", count=done, path=str(path))
+
+        form = FormScreen(t("pin_slips.confirm", count=count), [], issue, t("pin_slips.key"))
+        self.app.push_screen(form, self.after_pin_slips)
+
+    async def after_pin_slips(self, said: str | None) -> None:
+        if said is not None:
+            self.notify(said, markup=False, timeout=30)
+            await self.reload()
 
     async def after_change(self, result: object) -> None:
         if result is not None:
