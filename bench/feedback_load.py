@@ -66,7 +66,7 @@ def prepare(data_dir: Path, answers: int) -> dict[str, tuple[str, str]]:
 
     c = open_campaign(data_dir, actor="bench")
     with c.store.transaction():
-        c.repos.settings.put(Settings(require_pin=False))
+        c.repos.settings.put(Settings(require_pin=False, public_url="http://127.0.0.1:8080"))
     add_school(c, "第十八中学")
     for i in range(TEACHERS):
         add_member(c, f"T{i:03d}", f"教师{i:03d}", "第十八中学")
