@@ -117,3 +117,19 @@ async def test_satisfaction_shows_every_teacher_of_a_small_branch(secured: Campa
         assert "评价太少" in text  # 6 answers, fewer than the 20 needed to judge
         teachers = app.screen.query_one("#stats-teachers", DataTable)
         assert teachers.row_count == 6 and teachers.size.height >= 1 + 6  # the header and every row
+
+
+async def test_reports_keep_their_column_headers(secured: Campaign, admin_app: MakeApp) -> None:
+    ss.create_session(
+        secured, "学习", ss.parse_local(secured, "2026-11-20 08:00"), ss.parse_local(secured, "2026-11-20 09:30")
+    )
+    app = admin_app(secured)
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        for table_id in ("#report-sessions", "#report-members"):
+            table = app.screen.query_one(table_id, DataTable)
+            assert table.show_header and table.size.height >= 2, table_id  # the header and at least one row
+        text = screen_text(app)
+        assert "标题" in text and "出勤率" in text
