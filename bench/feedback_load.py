@@ -72,7 +72,7 @@ def prepare(data_dir: Path, answers: int) -> dict[str, tuple[str, str]]:
 
     c = open_campaign(data_dir, actor="bench")
     with c.store.transaction():
-        c.repos.settings.put(replace(c.settings, require_pin=False))
+        c.repos.settings.put(replace(c.settings, require_pin=False, public_url="http://127.0.0.1:8080"))
     if not c.repos.schools.exists("第十八中学"):
         add_school(c, "第十八中学")
     for i in range(TEACHERS):

@@ -1,4 +1,8 @@
-"""Tables written for people to open in Excel or WPS: XLSX and CSV, with one rule for each thing that goes wrong.
+"""Exports: where they go, and tables written for people to open in Excel or WPS (XLSX and CSV), with one rule for
+each thing that goes wrong.
+
+* One place: a file name (or relative path) lands in ``<data dir>/exports/``; an absolute path is kept. Every
+  screen and command shows the full path it wrote (:func:`export_path`).
 
 * User text stays text: a CSV cell that starts with ``=``, ``+``, ``-``, ``@`` (or a tab or CR) gets a leading
   apostrophe, so Excel never runs it as a formula; XLSX cells holding text are typed as strings.
@@ -22,13 +26,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .context import Campaign
 from .errors import Refused
+from .locations import exports_dir
 
 #: ``--encoding`` choices for CSV, and the codec each one writes.
 CSV_ENCODINGS = {"utf-8": "utf-8-sig", "gbk": "gbk"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Excel's widest useful column, in characters.
 _MAX_WIDTH = 60
+
+
+def export_folder(c: Campaign) -> Path:
+    """``<data dir>/exports/``, absolute (not created)."""
+    return exports_dir(Path(c.store.root)).resolve()
+
+
+def export_path(c: Campaign, given: str | Path) -> Path:
+    """Where an export named ``given`` is written, absolute. The exports folder is created when needed; a folder
+    the secretary named explicitly must exist (a typo there is refused where the file is written)."""
+    path = Path(given).expanduser()
+    if path.is_absolute():
+        return path.resolve()
+    path = (export_folder(c) / path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 @dataclass(frozen=True)

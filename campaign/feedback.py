@@ -24,6 +24,7 @@ from storage.records import Feedback, FeedbackBatch, FeedbackOption, FeedbackTok
 
 from .context import Campaign
 from .errors import Refused
+from .urls import slips_url
 
 #: Easy to read aloud and type: digits 2-9 and capitals without I, L, O.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -99,6 +100,7 @@ def issue_batch(
     Refused: unknown or inactive member, a count outside 1..MAX_BATCH, a class label that is too long, an
     expiry date in the past. The batch and its codes are written in one transaction and audited (without codes).
     """
+    slips_url(c.settings)  # no slip before phones can open what it points at
     member = c.repos.members.get(member_code.strip())
     if member is None or not member.active:
         raise Refused("feedback.unknown_member", code=member_code.strip())

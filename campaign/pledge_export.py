@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .context import Campaign
 from .errors import Refused
-from .exports import Sheet, write_csv, write_xlsx
+from .exports import Sheet, export_path, write_csv, write_xlsx
 from .i18n import t
 from .pledge_queries import PledgeLine, list_pledges
 from .pledge_rules import clean_note
@@ -66,13 +66,14 @@ def export_pledges(
     *,
     encoding: str = "utf-8",
 ) -> Path:
-    """Write ``lines`` (every pledge when None) to ``out`` (``.csv`` or ``.xlsx``; other suffixes refused; see
-    :mod:`campaign.exports` for how user text stays text)."""
+    """Write ``lines`` (every pledge when None) to ``out`` (``.csv`` or ``.xlsx``; other suffixes refused; a bare
+    file name goes into the exports folder; see :mod:`campaign.exports` for how user text stays text)."""
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise Refused("pledges.unsupported_format", suffix=suffix or "?")
     if lines is None:
         lines = list_pledges(c)
+    out = export_path(c, out)
     header, *rows = [[clean_note(v) if isinstance(v, str) else v for v in row] for row in pledge_table(c, lines, lang)]
     sheet = Sheet(t("pledges.sheet_title", lang=lang), [str(h) for h in header], rows)  # type: ignore[arg-type]
     path = write_csv(out, [sheet], encoding=encoding) if suffix == ".csv" else write_xlsx(out, [sheet])

@@ -26,7 +26,7 @@ from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrad
 
 from .context import Campaign
 from .errors import Refused
-from .exports import Sheet, write_csv, write_xlsx
+from .exports import Sheet, export_path, write_csv, write_xlsx
 from .i18n import t
 from .points_calc import (
     NOT_COUNTED_PLEDGE_STATES,
@@ -331,11 +331,12 @@ def export_leaderboard(
     c: Campaign, board: Leaderboard, out: Path, lang: str | None = None, *, encoding: str = "utf-8"
 ) -> Path:
     """Write ``board`` to ``out``: ``.csv`` (UTF-8 with BOM so spreadsheet programs read Chinese, or GBK) or
-    ``.xlsx`` (see :mod:`campaign.exports`). Returns the absolute path. Audited (``points.export``)."""
-    out = out.expanduser().resolve()
+    ``.xlsx`` (see :mod:`campaign.exports`; a bare file name goes into the exports folder). Returns the absolute
+    path. Audited (``points.export``)."""
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise Refused("points.unsupported_format", suffix=suffix or "?")
+    out = export_path(c, out)
     header, *rows = board_table(board, lang)
     sheet = Sheet(t("points.sheet_title", lang=lang), [str(h) for h in header], rows)  # type: ignore[arg-type]
     path = write_csv(out, [sheet], encoding=encoding) if suffix == ".csv" else write_xlsx(out, [sheet])

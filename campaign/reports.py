@@ -11,9 +11,9 @@ from storage.records import AttendanceStatus, StudySession
 
 from .context import Campaign
 from .errors import Refused
-from .exports import Cell, Percent, Sheet, write_csv, write_xlsx
+from .exports import Cell, Percent, Sheet, export_path, write_csv, write_xlsx
 from .i18n import t
-from .study_sessions import state_of
+from .study_sessions import expected_at, state_of
 
 ATTENDED = (AttendanceStatus.ON_TIME, AttendanceStatus.LATE, AttendanceStatus.MAKE_UP)
 STATUSES = (
@@ -86,7 +86,11 @@ def attendance_report(c: Campaign, first: date, last: date) -> AttendanceReport:
         records = {a.member: a for a in c.repos.attendance.for_session(s.id)}
         counts: Counter[AttendanceStatus] = Counter(a.status for a in records.values())
         # Closing recorded every member then on the roster; anyone without a record joined later.
-        missing = [] if s.closed_at is not None else [code for code in active if code not in records]
+        missing = (
+            []
+            if s.closed_at is not None
+            else [code for code in active if code not in records and expected_at(members[code], s)]
+        )
         for code, a in records.items():
             per_member.setdefault(code, Counter())[a.status] += 1
             sessions_of[code] += 1
@@ -163,11 +167,14 @@ def export_report(
     c: Campaign, report: AttendanceReport, out: Path, lang: str | None = None, *, encoding: str = "utf-8"
 ) -> Path:
     """Write the report to ``out``: ``.csv`` (both tables one after the other; UTF-8 with BOM so Excel reads
-    Chinese, or GBK) or ``.xlsx`` (one sheet per table, rates as percentages). Other suffixes are refused."""
+    Chinese, or GBK) or ``.xlsx`` (one sheet per table, rates as percentages). Other suffixes are refused. A
+    relative ``out`` is written under ``<data dir>/exports/`` (:func:`campaign.exports.export_path`); the absolute
+    path written is returned."""
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise Refused("reports.unsupported_format", suffix=suffix or "?")
     sheets = report_sheets(c, report, lang)
+    out = export_path(c, out)
     path = write_csv(out, sheets, encoding=encoding) if suffix == ".csv" else write_xlsx(out, sheets)
     with c.store.transaction():
         c.audit("report.export", file=path.name, first=report.first.isoformat(), last=report.last.isoformat())

@@ -100,6 +100,7 @@ def add_member(
             raise Refused("roster.unknown_school", school=member.school)
         if c.repos.members.get(member.code) is not None:
             raise Refused("roster.code_taken", code=member.code)
+        member = replace(member, joined=c.now())
         c.repos.members.add(member)
         c.audit("member.add", code=member.code, name=member.name, school=member.school, role=str(role))
     return member

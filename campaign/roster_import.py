@@ -12,7 +12,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,8 @@ from storage.records import Member, Role
 from .context import Campaign
 from .errors import Refused
 from .i18n import t
-from .roster import new_member
+from .roster import add_school, new_member
+from .roster_sheet import Ignored, SheetNotes, find_header, is_total_row
 
 #: ``progress(rows_done, rows_total)``; called every few hundred rows and once at the end.
 Progress = Callable[[int, int], None]
@@ -75,6 +76,13 @@ class ImportPreview:
     members: tuple[Member, ...]
     problems: tuple[Problem, ...]
     rows: int
+    #: What the reading skipped: title rows above the header, columns it does not use (序号), total rows (合计).
+    ignored: tuple[Ignored, ...] = ()
+    blank_rows: int = 0
+    #: Schools named in the file that do not exist yet: created with the members on apply.
+    new_schools: tuple[str, ...] = ()
+    #: Codes of members the file gives no PIN: they cannot sign in until one is set.
+    without_pin: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -121,14 +129,24 @@ def _csv_rows(text: str) -> list[list[str]]:
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
+def _typed(value: object, number_format: str) -> str:
+    """A cell as the secretary sees it in Excel: a number shown with leading zeros ("000123") keeps them."""
+    text = _cell(value)
+    if isinstance(value, int | float) and not isinstance(value, bool) and text.isdigit():
+        zeros = number_format.strip('"')
+        if len(zeros) > len(text) and set(zeros) == {"0"}:
+            return text.zfill(len(zeros))
+    return text
+
+
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]
-        for row in ws.iter_rows(values_only=True):
-            yield [_cell(v) for v in row]
+        for row in ws.iter_rows():
+            yield [_typed(c.value, getattr(c, "number_format", "General") or "General") for c in row]
     finally:
         wb.close()
 
@@ -189,26 +207,47 @@ def check_rows(
     c: Campaign, rows: list[list[str]], *, progress: Progress | None = None
 ) -> tuple[list[Member], list[Problem], int]:
     """Members from a header row and data rows, checked against each other and against the roster."""
+    members, problems, total, _ = check_sheet(c, rows, progress=progress)
+    return members, problems, total
+
+
+def check_sheet(
+    c: Campaign, rows: list[list[str]], *, progress: Progress | None = None
+) -> tuple[list[Member], list[Problem], int, SheetNotes]:
+    """As :func:`check_rows`, with what was ignored on the way and the schools the file would create."""
+    notes = SheetNotes()
     if not rows or not any(any(cell for cell in row) for row in rows):
-        return [], [Problem(0, "import.empty_file")], 0
-    columns, problems = _columns(rows[0])
+        return [], [Problem(0, "import.empty_file")], 0, notes
+    at = find_header(rows, lambda row: not _columns(row)[1])
+    if at is None:
+        at = 0
+    notes.ignored.extend(Ignored(i + 1, "title", " ".join(x for x in rows[i] if x)) for i in range(at) if any(rows[i]))
+    columns, problems = _columns(rows[at])
+    notes.ignored.extend(
+        Ignored(at + 1, "column", h) for i, h in enumerate(rows[at]) if h and i not in columns.values()
+    )
     if problems:
-        return [], problems, max(len(rows) - 1, 0)
+        return [], problems, max(len(rows) - 1, 0), notes
+    rows = [[""] * len(rows[at])] * at + rows[at:]  # keep the spreadsheet's row numbers
     schools = {s.name for s in c.repos.schools.all()}
     taken = {m.code for m in c.repos.members.all()}
     first_row: dict[str, int] = {}
     members: list[Member] = []
-    data = rows[1:]
+    data = rows[at + 1 :]
     total = len(data)
 
     def get(row: list[str], name: str) -> str:
         i = columns.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
 
-    for n, row in enumerate(data, start=2):
-        if progress is not None and (n - 2) % PROGRESS_EVERY == 0:
-            progress(n - 2, total)
+    for n, row in enumerate(data, start=at + 2):
+        if progress is not None and (n - at - 2) % PROGRESS_EVERY == 0:
+            progress(n - at - 2, total)
         if not any(cell.strip() for cell in row):
+            notes.blank_rows += 1
+            continue
+        if is_total_row(row, get(row, "code"), get(row, "name")):
+            notes.ignored.append(Ignored(n, "total", " ".join(x for x in row if x)))
             continue
         code, name, school = get(row, "code"), get(row, "name"), get(row, "school")
         row_problems: list[Problem] = []
@@ -224,12 +263,15 @@ def check_rows(
             row_problems.append(Problem(n, "import.missing_name"))
         if not school:
             row_problems.append(Problem(n, "import.missing_school"))
-        elif school not in schools:
-            row_problems.append(Problem(n, "import.unknown_school", {"school": school}))
+        elif school not in schools and school not in notes.new_schools:
+            # Offered for creation in the preview (first-time setup), created with the members on apply.
+            notes.new_schools.append(school)
         role = _role(get(row, "role"))
         if role is None:
             row_problems.append(Problem(n, "import.unknown_role", {"role": get(row, "role")}))
         pin = get(row, "pin") or None
+        if not pin and code:
+            notes.without_pin.append(code)
         if not row_problems:
             try:
                 members.append(new_member(code, name, school, role=role or Role.MEMBER, pin=pin))
@@ -240,7 +282,7 @@ def check_rows(
         progress(total, total)
     if not members and not problems:
         problems.append(Problem(0, "import.empty_file"))
-    return members, problems, total
+    return members, problems, total, notes
 
 
 def preview_import(c: Campaign, path: Path, *, progress: Progress | None = None) -> ImportPreview:
@@ -248,8 +290,18 @@ def preview_import(c: Campaign, path: Path, *, progress: Progress | None = None)
     encoding, rows, problems = _read(path)
     if rows is None:
         return ImportPreview(path.name, encoding, (), tuple(problems), 0)
-    members, problems, total = check_rows(c, rows, progress=progress)
-    return ImportPreview(path.name, encoding, tuple(members), tuple(problems), total)
+    members, problems, total, notes = check_sheet(c, rows, progress=progress)
+    return ImportPreview(
+        path.name,
+        encoding,
+        tuple(members),
+        tuple(problems),
+        total,
+        ignored=tuple(notes.ignored),
+        blank_rows=notes.blank_rows,
+        new_schools=tuple(notes.new_schools),
+        without_pin=tuple(notes.without_pin),
+    )
 
 
 def apply_import(c: Campaign, path: Path, *, progress: Progress | None = None) -> ImportPreview:
@@ -273,11 +325,15 @@ def commit_preview(c: Campaign, preview: ImportPreview) -> ImportPreview:
         late += [
             Problem(0, "import.unknown_school", {"school": m.school})
             for m in preview.members
-            if m.school not in schools
+            if m.school not in schools and m.school not in preview.new_schools
         ]
         if late:
             raise ImportRefused(ImportPreview(preview.file, preview.encoding, (), tuple(late), preview.rows))
-        c.repos.members.add_many(list(preview.members))
+        for school in preview.new_schools:
+            if school not in schools:
+                add_school(c, school)  # offered in the preview; audited as a school of its own
+        joined = c.now()
+        c.repos.members.add_many([replace(m, joined=joined) for m in preview.members])
         c.audit("member.import", file=preview.file, count=len(preview.members), encoding=preview.encoding)
     return preview
 
@@ -288,3 +344,16 @@ def problem_lines(problems: Iterable[Problem], lang: str | None = None) -> list[
         t("import.row_prefix", lang=lang, row=p.row, message=p.message(lang)) if p.row else p.message(lang)
         for p in problems
     ]
+
+
+def preview_notes(preview: ImportPreview, lang: str | None = None) -> list[str]:
+    """What the preview says besides its members: what was ignored, schools to create, members without a PIN."""
+    lines = [i.message(lang) for i in preview.ignored]
+    if preview.blank_rows:
+        lines.append(t("roster_sheet.blank_rows", lang=lang, count=preview.blank_rows))
+    if preview.new_schools:
+        lines.append(t("roster_sheet.new_schools", lang=lang, schools="、".join(preview.new_schools)))
+    if preview.without_pin:
+        shown = ", ".join(preview.without_pin[:10]) + (" …" if len(preview.without_pin) > 10 else "")
+        lines.append(t("roster_sheet.without_pin", lang=lang, count=len(preview.without_pin), codes=shown))
+    return lines

@@ -39,6 +39,13 @@ def wilson_lower_bound(successes: int, n: int, z: float = Z95) -> float | None:
     return max((centre - spread) / (1 + z2 / n), 0.0)
 
 
+class Verdict(StrEnum):
+    NO_ANSWERS = "no_answers"
+    TOO_FEW = "too_few"
+    MET = "met"
+    NOT_MET = "not_met"
+
+
 @dataclass(frozen=True)
 class Satisfaction:
     """The figures for one group of answers (a teacher, a school, the branch; within a period)."""
@@ -76,10 +83,18 @@ class Satisfaction:
     def wilson_low(self) -> float | None:
         return wilson_lower_bound(self.satisfied + self.basically, self.n)
 
-    def meets(self, target: float) -> bool | None:
-        """Whether the rate reaches ``target`` (None without a valid answer)."""
+    def meets(self, target: float, min_n: int = 1) -> bool | None:
+        """Whether the rate reaches ``target`` (None with fewer than ``min_n`` valid answers, or none at all)."""
         rate = self.rate
-        return None if rate is None else rate >= target - 1e-12
+        return None if rate is None or self.n < min_n else rate >= target - 1e-12
+
+    def verdict(self, target: float, min_n: int = 1) -> Verdict:
+        """Met / not met only with at least ``min_n`` valid answers: one happy parent is not a 90% branch."""
+        if not self.n:
+            return Verdict.NO_ANSWERS
+        if self.n < min_n:
+            return Verdict.TOO_FEW
+        return Verdict.MET if self.meets(target, min_n) else Verdict.NOT_MET
 
     def confidently_meets(self, target: float) -> bool | None:
         """Whether even the Wilson lower bound reaches ``target``."""
@@ -136,10 +151,24 @@ class SatisfactionReport:
     branch: Satisfaction
     by_school: dict[str, Satisfaction]
     by_teacher: dict[str, Satisfaction]
+    #: Fewer valid answers than this: "too few answers" rather than met / not met (setting satisfaction_min_n).
+    min_n: int = 1
 
     @property
     def target_met(self) -> bool | None:
-        return self.branch.meets(self.target)
+        return self.branch.meets(self.target, self.min_n)
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.branch.verdict(self.target, self.min_n)
+
+    def teachers_worst_first(self) -> list[tuple[str, Satisfaction]]:
+        """Teachers by rate, lowest first (then by the lower bound, the fewest answers last); the ones to talk to
+        come first. Teachers with only 不了解 answers come last."""
+        return sorted(
+            self.by_teacher.items(),
+            key=lambda kv: (kv[1].rate is None, kv[1].rate or 0.0, kv[1].wilson_low or 0.0, kv[0]),
+        )
 
 
 def answers_between(c: Campaign, first: date | None = None, last: date | None = None) -> list[Feedback]:
@@ -160,6 +189,7 @@ def satisfaction_report(c: Campaign, first: date | None = None, last: date | Non
         first=first,
         last=last,
         target=c.settings.satisfaction_target,
+        min_n=c.settings.satisfaction_min_n,
         branch=tally(answers),
         by_school={k: tally(v) for k, v in sorted(by_school.items())},
         by_teacher={k: tally(v) for k, v in sorted(by_teacher.items())},

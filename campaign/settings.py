@@ -11,7 +11,7 @@ from storage.records import Settings
 
 from .context import Campaign
 from .errors import Refused
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, catalog, language, t
 
 _NON_NEGATIVE = {
     "signin_opens_before_min",
@@ -20,7 +20,7 @@ _NON_NEGATIVE = {
     "pledge_publicity_days",
     "pledge_due_soon_days",
 }
-_POSITIVE = {"idle_timeout_s", "backup_keep", "web_port", "pledge_link_minutes"}
+_POSITIVE = {"idle_timeout_s", "backup_keep", "web_port", "pledge_link_minutes", "satisfaction_min_n"}
 _POINTS_SETTINGS = {"term_spring_start", "term_autumn_start", "points_ranking"}
 #: The largest whole number a setting takes.
 MAX_INT = 65535
@@ -31,7 +31,17 @@ def setting_names() -> list[str]:
 
 
 def describe() -> dict[str, str]:
-    """Each setting's documentation (the ``#:`` comment above it in :class:`Settings`)."""
+    """What each setting means, in the active language (``settings_help.toml``); a setting the catalogs do not
+    describe yet falls back to the ``#:`` comment above it in :class:`Settings` (a test requires the catalogs)."""
+    known = catalog(language())
+    docs = _source_comments()
+    for name in setting_names():
+        if f"settings_help.{name}" in known:
+            docs[name] = t(f"settings_help.{name}")
+    return docs
+
+
+def _source_comments() -> dict[str, str]:
     source = inspect.getsource(Settings)
     docs: dict[str, str] = {}
     pending: list[str] = []
@@ -87,6 +97,10 @@ def update_setting(c: Campaign, name: str, raw: str) -> Settings:
                 ZoneInfo(str(value))
             except (ZoneInfoNotFoundError, ValueError):
                 raise Refused("settings.bad_timezone", value=raw) from None
+        if name == "public_url":
+            from .urls import check_public_url
+
+            value = check_public_url(str(value))
         if name == "language" and value not in LANGUAGES:
             raise Refused("settings.bad_language", value=raw, languages=", ".join(LANGUAGES))
         updated = Settings.from_doc({**settings.to_doc(), name: value})

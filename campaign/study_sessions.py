@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from storage.records import Attendance, AttendanceStatus, SignInMethod, StudySession
+from storage.records import Attendance, AttendanceStatus, Member, SignInMethod, StudySession
 
 from .context import Campaign
 from .errors import Refused
@@ -62,8 +62,11 @@ def parse_local(c: Campaign, text: str) -> datetime:
 
 
 def create_session(
-    c: Campaign, title: str, start: datetime, end: datetime, *, place: str = "", topic: str = ""
+    c: Campaign, title: str, start: datetime, end: datetime, *, place: str = "", topic: str = "", kind: str = ""
 ) -> StudySession:
+    from .session_series import check_kind
+
+    kind = check_kind(kind)
     title = title.strip()
     if not title:
         raise Refused("sessions.title_empty")
@@ -82,10 +85,11 @@ def create_session(
         opens_before_min=settings.signin_opens_before_min,
         late_after_min=settings.late_after_min,
         closes_after_min=settings.signin_closes_after_min,
+        kind=kind,
     )
     with c.store.transaction():
         session = c.repos.sessions.add(session)
-        c.audit("session.create", id=session.id, title=title, start=start.isoformat(), end=end.isoformat())
+        c.audit("session.create", id=session.id, title=title, start=start.isoformat(), end=end.isoformat(), kind=kind)
     return session
 
 
@@ -150,22 +154,61 @@ def cancel_session(c: Campaign, session_id: int) -> StudySession:
     return updated
 
 
-def close_session(c: Campaign, session_id: int) -> list[Attendance]:
-    """Close the window and record every active member without a record as absent. Returns the absentees."""
+def expected_at(m: Member, s: StudySession) -> bool:
+    """Whether ``m`` is expected at ``s``: active, and a member already while it was held (joined before its end;
+    a member whose joining was not recorded counts as always a member)."""
+    return m.active and (m.joined is None or m.joined < s.end)
+
+
+@dataclass(frozen=True)
+class ClosePlan:
+    """What closing a session now would do, for the confirmation the secretary reads first."""
+
+    session: StudySession
+    #: The session has not started yet: closing ends its (forced) window and records nobody absent.
+    before_start: bool
+    #: How many members closing would record absent.
+    absent: int
+    #: How many already have a record (signed in, excused, made up): kept as they are.
+    recorded: int
+
+
+def close_plan(c: Campaign, session_id: int) -> ClosePlan:
+    s = get_session(c, session_id)
+    if s.cancelled:
+        raise Refused("sessions.cancelled", id=session_id)
+    before = c.now() < s.start
+    present = {a.member for a in c.repos.attendance.for_session(session_id)}
+    absent = 0 if before else sum(1 for m in c.repos.members.all() if expected_at(m, s) and m.code not in present)
+    return ClosePlan(s, before, absent, len(present))
+
+
+def close_session(c: Campaign, session_id: int, *, confirmed: bool = False) -> list[Attendance]:
+    """Close the window and record as absent every member expected at it (:func:`expected_at`) without a record.
+    Returns the absentees.
+
+    Before the session's start nobody is recorded absent (it has not been held); closing then is refused unless
+    ``confirmed`` (the secretary read :func:`close_plan`'s account of it), since it is usually a mistake.
+    """
     with c.store.transaction():
         s = get_session(c, session_id)
         if s.cancelled:
             raise Refused("sessions.cancelled", id=session_id)
         now = c.now()
+        before = now < s.start
+        if before and not confirmed:
+            raise Refused(
+                "attendance.confirm_before_start", id=session_id, start=f"{s.start.astimezone(c.tz):%Y-%m-%d %H:%M}"
+            )
         present = {a.member for a in c.repos.attendance.for_session(session_id)}
         absentees = [
             Attendance(session_id, m.code, AttendanceStatus.ABSENT, now, SignInMethod.SECRETARY, by=c.actor)
-            for m in c.repos.members.all()
-            if m.active and m.code not in present
+            for m in ([] if before else c.repos.members.all())
+            if expected_at(m, s) and m.code not in present
         ]
         c.repos.attendance.put_many(absentees)
         c.repos.sessions.put(replace(s, forced="closed", closed_at=now))
-        c.audit("session.close", id=session_id, absent=len(absentees))
+        c.audit("session.close", id=session_id, absent=len(absentees), before_start=before)
     return absentees
 
 
@@ -213,7 +256,7 @@ def roll_call(c: Campaign, session_id: int) -> RollCall:
     records = {a.member: a for a in c.repos.attendance.for_session(session_id)}
     # Closing recorded everyone then on the roster; a member without a record joined afterwards.
     closed = s.closed_at is not None
-    missing = [] if closed else [m.code for m in c.repos.members.all() if m.active and m.code not in records]
+    missing = [] if closed else [m.code for m in c.repos.members.all() if expected_at(m, s) and m.code not in records]
     return RollCall(s, state_of(s, c.now()), records, missing)
 
 

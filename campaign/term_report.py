@@ -18,7 +18,7 @@ from storage.records import PledgeGrade, PledgeState
 
 from .context import Campaign
 from .errors import Refused
-from .exports import Percent, Sheet, write_csv, write_xlsx
+from .exports import Percent, Sheet, export_path, write_csv, write_xlsx
 from .i18n import t
 from .pledge_queries import CategorySummary, category_summaries
 from .points import leaderboard
@@ -230,8 +230,12 @@ def _met(met: bool | None, lang: str | None) -> str:
 
 
 def export_term_report(c: Campaign, report: TermReport, out: Path, *, encoding: str = "utf-8") -> Path:
-    """Write the report as ``.pdf``, ``.xlsx`` or ``.csv`` (``encoding`` utf-8 or gbk) and audit it."""
+    """Write the report as ``.pdf``, ``.xlsx`` or ``.csv`` (``encoding`` utf-8 or gbk) and audit it; a bare file
+    name goes into the exports folder. Returns the absolute path written."""
     suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx", ".csv"):
+        raise Refused("term_report.bad_format", suffix=suffix or "?")
+    out = export_path(c, out)
     if suffix == ".pdf":
         from .term_report_pdf import write_pdf
 

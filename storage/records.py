@@ -108,6 +108,7 @@ _DATETIME_FIELDS = {
     "opened_at",
     "published_at",
     "expires_at",
+    "joined",
 }
 _DATE_FIELDS = {"due", "expires", "day"}
 
@@ -140,6 +141,9 @@ class Member(Record):
     #: Computed once at save time (pypinyin), so the kiosk never loads the pinyin dictionary.
     pinyin_full: str = ""
     pinyin_initials: str = ""
+    #: When the member was added (None: before this was recorded). A member is expected only at sessions
+    #: held while they were a member.
+    joined: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,8 @@ class StudySession(Record):
     forced: str | None = None
     closed_at: datetime | None = None
     cancelled: bool = False
+    #: Which of 三会一课 it is (campaign.session_kinds.KINDS); "" for a study session of no particular kind.
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -321,6 +327,8 @@ class Settings(Record):
     idle_timeout_s: int = 60
     #: The branch's parent-satisfaction target (五个好: 90%).
     satisfaction_target: float = 0.90
+    #: Below this many valid answers a teacher, school or the branch is "too few answers", not met / not met.
+    satisfaction_min_n: int = 20
     #: How many automatic backups to keep.
     backup_keep: int = 14
     #: Address the parent-feedback server listens on (all addresses: it serves the school network).

@@ -8,9 +8,16 @@ import pytest
 
 from campaign import satisfaction as sat
 from campaign.context import Campaign
+from campaign.settings import update_setting
 from storage.records import Feedback, FeedbackOption, Settings
 
 S, B, U, K = FeedbackOption.SATISFIED, FeedbackOption.BASICALLY, FeedbackOption.UNSATISFIED, FeedbackOption.UNKNOWN
+
+
+@pytest.fixture(autouse=True)
+def _judge_even_a_few_answers(campaign: Campaign) -> None:
+    """These tests are about the figures; the minimum number of answers has its own tests."""
+    update_setting(campaign, "satisfaction_min_n", "1")
 
 
 def test_rate_score_and_wilson_bound_by_hand() -> None:
@@ -106,7 +113,7 @@ def test_the_target_comes_from_the_settings(roster: Campaign) -> None:
     )
     assert sat.satisfaction_report(roster).target_met is False  # 80% < 90%
     with roster.store.transaction():
-        roster.repos.settings.put(Settings(satisfaction_target=0.8))
+        roster.repos.settings.put(Settings(satisfaction_target=0.8, satisfaction_min_n=1))
     assert sat.satisfaction_report(roster).target_met is True
 
 

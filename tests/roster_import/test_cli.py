@@ -87,7 +87,7 @@ def test_session_excuse_make_up_cancel_and_report(cli: Cli, roster: Campaign, tm
     assert cli.run("signin", "--session", str(sid), "--member", "T001", "--pin", "1234")[0] == 0
     code, _, err = cli.run("session", "make-up", str(sid), "--member", "T001", "--reason", "重复")
     assert code == 1 and "王晓明" in err  # already signed in
-    assert cli.run("session", "close", str(sid))[0] == 0
+    assert cli.run("session", "close", str(sid), now="2026-11-27T10:05")[0] == 0  # after the session
 
     out_csv, out_xlsx = tmp_path / "a.csv", tmp_path / "a.xlsx"
     doc = cli.json("report", "attendance", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(out_csv))

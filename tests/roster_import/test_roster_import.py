@@ -82,11 +82,11 @@ def test_duplicate_codes_missing_names_unknown_school_are_listed_by_row_and_noth
         (3, "import.duplicate_in_file"),
         (4, "import.code_taken"),
         (5, "import.missing_name"),
-        (6, "import.unknown_school"),
     }
+    # An unknown school is no problem any more: it is offered for creation (issue 8, first-time setup).
+    assert preview.new_schools == ("不存在的学校",)
     lines = problem_lines(preview.problems, "en")
     assert "Row 3: member code T101 appears twice in the file (first in row 2)." in lines
-    assert any("不存在的学校" in line for line in lines)
     with pytest.raises(ImportRefused) as refused:
         apply_import(roster, f)
     assert refused.value.preview.problems == preview.problems
@@ -151,11 +151,14 @@ def test_markup_and_long_names_are_kept_literally_or_refused(roster: Campaign, t
     assert [p.key for p in preview_import(roster, too_long).problems] == ["roster.name_too_long"]
 
 
-def test_import_into_an_empty_roster_needs_the_schools_first(campaign: Campaign, tmp_path: Path) -> None:
+def test_import_into_an_empty_roster_offers_to_create_the_schools(campaign: Campaign, tmp_path: Path) -> None:
     f = write_csv(tmp_path / "r.csv", HEADER + "T1,李雪,实验小学,\n")
     preview = preview_import(campaign, f)
-    assert [p.key for p in preview.problems] == ["import.unknown_school"]
-    assert campaign.repos.members.all() == []
+    assert preview.ok and preview.new_schools == ("实验小学",)
+    assert campaign.repos.members.all() == [] and not campaign.repos.schools.exists("实验小学")
+    apply_import(campaign, f)
+    assert campaign.repos.schools.exists("实验小学")
+    assert [m.code for m in campaign.repos.members.all()] == ["T1"]
 
 
 def test_progress_is_reported_for_large_files(roster: Campaign, tmp_path: Path) -> None:

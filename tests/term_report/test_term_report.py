@@ -179,8 +179,9 @@ def test_the_cli_writes_the_report_and_says_its_full_path(demo: Campaign, tmp_pa
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert str(tmp_path / "月报.xlsx") in done.stdout
-    assert str(load_workbook(tmp_path / "月报.xlsx").worksheets[0]["A1"].value).endswith("（2026-10-01 至 2026-10-31）")
+    written = data_dir / "exports" / "月报.xlsx"  # a bare file name goes into the exports folder
+    assert str(written) in done.stdout
+    assert str(load_workbook(written).worksheets[0]["A1"].value).endswith("（2026-10-01 至 2026-10-31）")
     refused = subprocess.run(
         [str(CHUANGYOU), "--data-dir", str(data_dir), "report", "term", "--out", str(tmp_path / "nope" / "r.pdf")],
         capture_output=True,

@@ -38,6 +38,8 @@ async def click_button(pilot: Pilot[int], selector: str) -> None:
     """Click a button like a person: not again while it still shows the last press (Textual ignores that click)."""
     button = pilot.app.screen.query_one(selector, Button)
     await until(pilot, lambda: not button.has_class("-active"), f"{selector} ready for another press")
+    button.scroll_visible(animate=False)  # a long form scrolls (as a person would) to show its button
+    await pilot.pause()
     await pilot.click(selector)
 
 

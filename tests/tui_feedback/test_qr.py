@@ -12,9 +12,11 @@ from campaign.clock import FixedClock
 from campaign.context import Campaign
 from campaign.i18n import t
 from campaign.qr import HALF_BLOCK
+from campaign.settings import update_setting
 from campaign.urls import slip_url
 from tests.printing.helpers import decode_zbar, decode_zxing
 from tests.printing.screenshot import rasterise
+from tests.tui_kiosk.conftest import screen_text
 from tui.app import ChuangyouApp
 from tui.screens.admin.feedback_qr import SlipQrScreen
 from tui.widgets.qr_code import QrCode
@@ -87,6 +89,8 @@ async def test_the_code_on_screen_decodes_to_the_slip_url(lan: Campaign, make_ap
 
 async def test_without_public_url_the_secretary_is_told_what_to_set(secretary: Campaign, make_app: MakeApp) -> None:
     feedback.issue_batch(secretary, "T002", 1)
+    # Unset afterwards (a batch cannot be issued without it): the QR code is refused, not drawn.
+    update_setting(secretary, "public_url", "")
     app = make_app(secretary)
     async with app.run_test(size=SIZE) as pilot:
         await open_feedback(pilot)
@@ -97,7 +101,8 @@ async def test_without_public_url_the_secretary_is_told_what_to_set(secretary: C
         await pilot.press("enter")  # the selected batch
         await settle(pilot)
         assert isinstance(app.screen, SlipQrScreen)
-        assert t("admin_feedback.public_url_missing") in side_text(app)
+        assert t("slips.public_url_missing")[:20] in screen_text(app)
+        assert not app.screen.query_one(QrCode).data
 
 
 async def test_a_small_terminal_shows_text_and_a_used_up_batch_no_code(

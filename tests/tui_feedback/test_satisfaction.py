@@ -14,6 +14,7 @@ from campaign import satisfaction as sat
 from campaign.clock import FixedClock
 from campaign.context import Campaign
 from campaign.i18n import set_language, t
+from campaign.settings import update_setting
 from tui.app import ChuangyouApp
 from tui.screens.admin.feedback_stats import SatisfactionScreen, figures, percent, score
 
@@ -21,6 +22,12 @@ from .conftest import SIZE, B, K, MakeApp, U, answer_on, open_feedback, settle
 
 SnapCompare = Callable[..., bool]
 TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _judge_even_a_few_answers(campaign: Campaign) -> None:
+    """These tests are about the figures; the minimum number of answers has its own tests."""
+    update_setting(campaign, "satisfaction_min_n", "1")
 
 
 def rows(app: ChuangyouApp, selector: str) -> list[list[str]]:
@@ -69,7 +76,7 @@ async def test_figures_on_screen_are_those_of_campaign_satisfaction(answered: Ca
             assert text(app, "#stats-branch") == branch_line(report.branch), period
             assert rows(app, "#stats-schools") == [[k, *figures(v, target)] for k, v in report.by_school.items()]
             assert rows(app, "#stats-teachers") == [
-                [*names[k], *figures(v, target)] for k, v in report.by_teacher.items()
+                [*names[k], *figures(v, target)] for k, v in report.teachers_worst_first()
             ]
             if period is sat.Period.TERM:
                 term = (text(app, "#stats-branch"), rows(app, "#stats-teachers"), text(app, "#stats-target"))
@@ -79,9 +86,10 @@ async def test_figures_on_screen_are_those_of_campaign_satisfaction(answered: Ca
     assert wilson is not None and 0.40 < wilson < 0.41
     assert term[0] == t("admin_feedback.branch_line", rate="75.0%", score="85.6", n=8, unknown=2, low=f"{wilson:.1%}")
     # 王晓明: 3 满意, 1 基本满意, 1 不满意 (+1 不了解): 4 / 5 = 80%, (300 + 75 + 55) / 5 = 86.
-    assert term[1][0][:6] == ["王晓明", "第十八中学", "80.0%", "86.0", "5", "1"]
-    assert term[1][1][:6] == ["李红", "第十八中学", "100.0%", "100.0", "2", "0"]
-    assert term[1][2][2:7] == ["0.0%", "55.0", "1", "1", "0.0%"]
+    # Worst first: 张伟 0%, 王晓明 80%, 李红 100%.
+    assert term[1][0][2:7] == ["0.0%", "55.0", "1", "1", "0.0%"]
+    assert term[1][1][:6] == ["王晓明", "第十八中学", "80.0%", "86.0", "5", "1"]
+    assert term[1][2][:6] == ["李红", "第十八中学", "100.0%", "100.0", "2", "0"]
     assert term[2] == t("admin_feedback.target_line", target="90.0%", verdict=t("feedback.target_not_met"))
 
 

@@ -25,6 +25,8 @@ from storage.errors import StoreError  # noqa: E402
 from storage.perms import restrict_umask  # noqa: E402
 
 from . import common  # noqa: E402
+from .argparse_i18n import fill_help  # noqa: E402
+from .argparse_i18n import install as install_argparse_translations  # noqa: E402
 from .common import (  # noqa: E402
     EXIT_USAGE,
     add_global_options,
@@ -53,6 +55,7 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
     accept_global_options_everywhere(parser)
+    fill_help(parser)
     return parser
 
 
@@ -79,6 +82,7 @@ def _main(argv: Sequence[str] | None) -> int:
     add_global_options(early)
     known, rest = early.parse_known_args(args_list)
     set_language(known.lang)
+    install_argparse_translations()
     command = next((a for a in rest if not a.startswith("-")), None)
     asks_for_help = any(a in ("-h", "--help", "--version") for a in rest)
     tui_only = (command is None or command in APP_COMMANDS) and not asks_for_help

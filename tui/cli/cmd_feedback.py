@@ -11,6 +11,7 @@ from campaign import feedback as fb
 from campaign import satisfaction as sat
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.exports import export_path
 from campaign.i18n import t
 from campaign.urls import slip_urls
 
@@ -87,7 +88,7 @@ def _sheet(c: Campaign, args: argparse.Namespace) -> int:
     # Imported lazily: reportlab and the QR renderer are only loaded when a sheet is drawn.
     from campaign.printing.slips import write_slip_sheet
 
-    path = write_slip_sheet(c, args.batch.strip(), args.out)
+    path = write_slip_sheet(c, args.batch.strip(), export_path(c, args.out))
     doc: dict[str, Any] = {"batch": args.batch.strip(), "path": str(path), "printed": False}
     lines = [t("cli_feedback.sheet_done", path=path)]
     if args.send_to_printer:
@@ -103,7 +104,7 @@ def _period(c: Campaign, args: argparse.Namespace) -> tuple[date | None, date | 
     return _date(args.first) or first, _date(args.last) or last
 
 
-def _figures(s: sat.Satisfaction, target: float) -> dict[str, Any]:
+def _figures(s: sat.Satisfaction, target: float, min_n: int = 1) -> dict[str, Any]:
     return {
         "n": s.n,
         "satisfied": s.satisfied,
@@ -113,8 +114,9 @@ def _figures(s: sat.Satisfaction, target: float) -> dict[str, Any]:
         "rate": _round(s.rate),
         "score": _round(s.score, 2),
         "wilson_low": _round(s.wilson_low),
-        "met": s.meets(target),
-        "confidently_met": s.confidently_meets(target),
+        "met": s.meets(target, min_n),
+        "confidently_met": s.confidently_meets(target) if s.n >= min_n else None,
+        "verdict": str(s.verdict(target, min_n)),
     }
 
 
@@ -153,7 +155,7 @@ def _stats(c: Campaign, args: argparse.Namespace) -> int:
     first, last = _period(c, args)
     report = sat.satisfaction_report(c, first, last)
     names = {m.code: m.name for m in c.repos.members.all()}
-    target = report.target
+    target, min_n = report.target, report.min_n
     if args.member is not None:
         scope, label = report.by_teacher.get(args.member, sat.Satisfaction()), names.get(args.member, args.member)
     elif args.school is not None:
@@ -161,7 +163,7 @@ def _stats(c: Campaign, args: argparse.Namespace) -> int:
     else:
         scope, label = report.branch, t("cli_feedback.stats_branch")
     doc: dict[str, Any] = {
-        **_figures(scope, target),
+        **_figures(scope, target, min_n),
         "target": target,
         "first": first.isoformat() if first else None,
         "last": last.isoformat() if last else None,
@@ -171,22 +173,25 @@ def _stats(c: Campaign, args: argparse.Namespace) -> int:
     lines = [_line(label, scope)]
     if args.member is None and args.school is None:
         doc["branch_met"] = report.target_met
-        doc["schools"] = [{"school": k, **_figures(v, target)} for k, v in report.by_school.items()]
+        doc["schools"] = [{"school": k, **_figures(v, target, min_n)} for k, v in report.by_school.items()]
         doc["teachers"] = [
-            {"member": k, "name": names.get(k, ""), **_figures(v, target)} for k, v in report.by_teacher.items()
+            {"member": k, "name": names.get(k, ""), **_figures(v, target, min_n)}
+            for k, v in report.teachers_worst_first()
         ]
-        verdict = (
-            t("feedback.no_answers")
-            if report.target_met is None
-            else (t("feedback.target_met") if report.target_met else t("feedback.target_not_met"))
-        )
+        verdict = {
+            sat.Verdict.NO_ANSWERS: t("feedback.no_answers"),
+            sat.Verdict.TOO_FEW: t("slips.too_few", n=report.branch.n, min_n=min_n),
+            sat.Verdict.MET: t("feedback.target_met"),
+            sat.Verdict.NOT_MET: t("feedback.target_not_met"),
+        }[report.verdict]
+        doc["min_n"] = min_n
         lines.append(t("cli_feedback.stats_target", target=_percent(target), verdict=verdict))
         lines += [_line(k, v) for k, v in report.by_school.items()]
-        lines += [_line(f"{k} {names.get(k, '')}", v) for k, v in report.by_teacher.items()]
+        lines += [_line(f"{k} {names.get(k, '')}", v) for k, v in report.teachers_worst_first()]
     elif args.school is not None:
         teachers = {m.code for m in c.repos.members.all() if m.school == args.school}
         doc["teachers"] = [
-            {"member": k, "name": names.get(k, ""), **_figures(v, target)}
+            {"member": k, "name": names.get(k, ""), **_figures(v, target, min_n)}
             for k, v in report.by_teacher.items()
             if k in teachers
         ]

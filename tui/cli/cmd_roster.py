@@ -8,6 +8,7 @@ from typing import Any
 
 from campaign import roster
 from campaign.context import Campaign
+from campaign.exports import export_path
 from campaign.i18n import t
 from storage.records import Role
 
@@ -94,7 +95,7 @@ def _member_badges(c: Campaign, args: argparse.Namespace) -> int:
     from campaign.printing.printer import print_pdf
 
     count = len(badge_members(c, args.codes))
-    path = write_badge_sheet(c, args.out, args.codes)
+    path = write_badge_sheet(c, export_path(c, args.out), args.codes)
     pages = pages_for(count, PER_PAGE)
     doc: dict[str, Any] = {"path": str(path), "badges": count, "pages": pages, "printed": None}
     lines = [t("printing.badges_written", count=count, pages=pages, path=path)]

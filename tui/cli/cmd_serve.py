@@ -6,8 +6,9 @@ import argparse
 from typing import Any
 
 from campaign.context import Campaign
+from campaign.errors import Refused
 from campaign.i18n import t
-from campaign.urls import base_url
+from campaign.urls import slips_url
 
 from .common import with_campaign
 
@@ -29,7 +30,16 @@ def _serve(c: Campaign, args: argparse.Namespace) -> int:
     from campaign.maintenance import start_daily_backups
 
     setup_logging(c.store.root)
-    print(t("cli_feedback.serve_started", url=base_url(settings)), flush=True)
+    # What the server binds (--host/--port override the settings), then where slips send phones.
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    lines = [t("slips.serve_listening", address=f"http://{address}")]
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - naming the wildcard, not binding it
+        lines.append(t("slips.serve_all_addresses"))
+    try:
+        lines.append(t("slips.serve_slips_point_to", url=slips_url(settings)))
+    except Refused as exc:
+        lines.append(exc.message())
+    print("\n".join(lines), flush=True)
     backups = start_daily_backups(c)  # the server runs for weeks: a backup a day, off the event loop
     try:
         serve(c, host, port)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from campaign import session_series as series
 from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.errors import Refused
@@ -25,11 +26,16 @@ def register(sub: Any) -> None:
     p.add_argument("--end", required=True, metavar='"YYYY-MM-DD HH:MM"')
     p.add_argument("--place", default="", metavar="P")
     p.add_argument("--topic", default="", metavar="T")
+    p.add_argument("--kind", default="", choices=["", *series.KINDS], metavar="KIND", help=t("attendance.cli_kind"))
+    p.add_argument("--repeat", default="", choices=["", *series.REPEATS], metavar="R", help=t("attendance.cli_repeat"))
+    p.add_argument("--count", type=int, default=1, metavar="N", help=t("attendance.cli_count"))
     add_json(p)
     p.set_defaults(handler=with_campaign(_create))
     for action, func in (("open", _open), ("close", _close)):
         p = session.add_parser(action, help=t(f"cli.session_{action}"))
         p.add_argument("id", type=int, metavar="ID")
+        if action == "close":
+            p.add_argument("--yes", action="store_true", help=t("attendance.cli_yes"))
         add_json(p)
         p.set_defaults(handler=with_campaign(func))
     register_session_admin(session)
@@ -63,14 +69,29 @@ def session_json(c: Campaign, s: StudySession) -> dict[str, Any]:
         "start": s.start.astimezone(c.tz).isoformat(),
         "end": s.end.astimezone(c.tz).isoformat(),
         "state": str(ss.state_of(s, c.now())),
+        "kind": s.kind,
     }
 
 
 def _create(c: Campaign, args: argparse.Namespace) -> int:
-    s = ss.create_session(
-        c, args.title, ss.parse_local(c, args.start), ss.parse_local(c, args.end), place=args.place, topic=args.topic
+    created = series.create_series(
+        c,
+        args.title,
+        ss.parse_local(c, args.start),
+        ss.parse_local(c, args.end),
+        place=args.place,
+        topic=args.topic,
+        kind=args.kind,
+        repeat=args.repeat,
+        count=args.count if args.repeat else 1,
     )
-    return emit(args, session_json(c, s), t("cli.session_created", id=s.id, title=s.title))
+    s = created[0]
+    if len(created) == 1:
+        return emit(args, session_json(c, s), t("cli.session_created", id=s.id, title=s.title))
+    # The first session's shape (with its "id"), plus every session of the schedule.
+    doc = {**session_json(c, s), "sessions": [session_json(c, x) for x in created]}
+    ids = ", ".join(str(x.id) for x in created)
+    return emit(args, doc, t("attendance.series_created", count=len(created), ids=ids))
 
 
 def _open(c: Campaign, args: argparse.Namespace) -> int:
@@ -79,7 +100,11 @@ def _open(c: Campaign, args: argparse.Namespace) -> int:
 
 
 def _close(c: Campaign, args: argparse.Namespace) -> int:
-    absent = ss.close_session(c, args.id)
+    plan = ss.close_plan(c, args.id)
+    if plan.before_start and not args.yes:
+        start = f"{plan.session.start.astimezone(c.tz):%Y-%m-%d %H:%M}"
+        raise Refused("attendance.cli_needs_yes", id=args.id, start=start, recorded=plan.recorded)
+    absent = ss.close_session(c, args.id, confirmed=plan.before_start)
     s = ss.get_session(c, args.id)
     doc = {**session_json(c, s), "absent": [a.member for a in absent]}
     return emit(args, doc, t("cli.session_closed", id=s.id, absent=len(absent)))

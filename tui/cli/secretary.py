@@ -12,7 +12,14 @@ from campaign import roster
 from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.i18n import t
-from campaign.roster_import import ImportPreview, ImportRefused, apply_import, preview_import, problem_lines
+from campaign.roster_import import (
+    ImportPreview,
+    ImportRefused,
+    apply_import,
+    preview_import,
+    preview_notes,
+    problem_lines,
+)
 from storage.records import Attendance, Role
 
 from .common import EXIT_REFUSED, add_json, emit, one_line, with_campaign
@@ -70,6 +77,10 @@ def preview_json(preview: ImportPreview, *, applied: bool) -> dict[str, Any]:
         "applied": applied,
         "members": [{"code": m.code, "name": m.name, "school": m.school, "role": str(m.role)} for m in preview.members],
         "problems": [{"row": p.row, "key": p.key, "message": p.message()} for p in preview.problems],
+        "ignored": [{"row": i.row, "kind": i.kind, "text": i.text} for i in preview.ignored],
+        "blank_rows": preview.blank_rows,
+        "new_schools": list(preview.new_schools),
+        "without_pin": list(preview.without_pin),
     }
 
 
@@ -97,6 +108,7 @@ def _member_import(c: Campaign, args: argparse.Namespace) -> int:
     if not preview.ok:
         return _refused_import(args, preview)
     human = [t("import.preview_ok", file=preview.file, encoding=preview.encoding, count=len(preview.members))]
+    human += preview_notes(preview)
     human += [f"{m.code}\t{m.name}\t{m.school}\t{t('cli.role_' + str(m.role))}" for m in preview.members]
     human.append(t("import.apply_hint"))
     return emit(args, preview_json(preview, applied=False), "\n".join(human))

@@ -10,13 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
-from textual.events import Key
+from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Static
 
 from campaign.i18n import language, t
-from campaign.study_sessions import SessionState
+from campaign.study_sessions import SessionState, state_of
 from storage.records import Member
 from tui.kiosk import HomeView, active_members, home_view
 from tui.text import literal, message, one_line
@@ -25,8 +25,19 @@ from tui.widgets.attract import AttractPanel
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
 
-#: How often the home screen re-reads the session (a window may open while nobody touches the kiosk).
+#: How often the home screen re-reads the session anyway (a fallback: changes are noticed much sooner).
 REFRESH_S = 20.0
+#: How often the home screen looks at the store's cheap change fingerprint: a session opened, closed or created
+#: elsewhere (the secretary's screen, a script) shows here within about this long, as in live attendance.
+POLL_S = 0.5
+
+
+#: From this size on (a staffroom screen rather than an SSH window) the kiosk spreads out to fill the screen.
+LARGE = (150, 45)
+
+
+def is_large(width: int, height: int) -> bool:
+    return width >= LARGE[0] and height >= LARGE[1]
 
 
 def has_feedback() -> bool:
@@ -57,6 +68,8 @@ class KioskHome(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.view: HomeView | None = None
+        #: The store's change fingerprint when the view was last read (None: not looked yet).
+        self.generation: object = None
 
     @property
     def kiosk(self) -> ChuangyouApp:
@@ -68,7 +81,7 @@ class KioskHome(Screen[None]):
             with Center():
                 yield Digits("", id="home-clock")
             yield Static(id="home-date")
-            with Vertical(id="home-session"):
+            with Center(id="home-session-row"), Vertical(id="home-session"):
                 yield Static(id="session-heading")
                 yield Static(id="session-title")
                 yield Static(id="session-when")
@@ -88,12 +101,20 @@ class KioskHome(Screen[None]):
         self.paint()
         self.set_interval(1.0, self.tick, name="clock")
         self.set_interval(REFRESH_S, self.load, name="refresh")
+        self.set_interval(POLL_S, self.poll_store, name="store-poll")
         self.load(with_roster=True)
 
     def came_home(self) -> None:
         """The kiosk came back here: forget the last visitor's language, re-read the session and the roster."""
         self.paint()
         self.load(with_roster=True)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(is_large(event.size.width, event.size.height), "-large")
+
+    def on_screen_resume(self) -> None:
+        # Whoever comes next starts at 签到, not on the button the last visitor pressed.
+        self.query_one("#signin", Button).focus()
 
     def retranslate(self) -> None:
         self.paint()
@@ -103,6 +124,18 @@ class KioskHome(Screen[None]):
     @work(thread=True, exclusive=True, group="home-view")
     def load(self, *, with_roster: bool = False) -> None:
         self.post_message(self.Loaded(home_view(self.kiosk.campaign), with_roster))
+
+    @work(thread=True, exclusive=True, group="home-poll")
+    def poll_store(self) -> None:
+        """Re-read the session only when the store changed since the last look (a few stat calls otherwise)."""
+        store = self.kiosk.campaign.store
+        try:
+            generation = store.generation()
+        except OSError:
+            return  # looked at again on the next tick; a damaged store is reported where it is used
+        if generation != self.generation:
+            self.generation = generation
+            self.post_message(self.Loaded(home_view(self.kiosk.campaign)))
 
     @work(thread=True, exclusive=True, group="home-roster")
     def load_roster(self) -> None:
@@ -129,6 +162,9 @@ class KioskHome(Screen[None]):
 
     def tick(self) -> None:
         now = self.now()
+        view = self.view
+        if view is not None and view.session is not None and state_of(view.session, now) is not view.state:
+            self.load()  # the window opened or closed by the clock
         self.query_one("#home-clock", Digits).update(f"{now:%H:%M}")
         self.query_one("#home-date", Static).update(literal(format_date(now)))
 

@@ -57,17 +57,20 @@ def score(x: float | None) -> str:
     return t("admin_feedback.none") if x is None else f"{x:.1f}"
 
 
-def met(s: sat.Satisfaction, target: float) -> str:
-    """Met / not met against ``target``, or a dash without valid answers."""
-    verdict = s.meets(target)
-    if verdict is None:
+def met(s: sat.Satisfaction, target: float, min_n: int = 1) -> str:
+    """Met / not met against ``target``; "too few" under ``min_n`` valid answers; a dash without any."""
+    verdict = s.verdict(target, min_n)
+    if verdict is sat.Verdict.NO_ANSWERS:
         return t("admin_feedback.none")
-    return t("admin_feedback.met") if verdict else t("admin_feedback.not_met")
+    if verdict is sat.Verdict.TOO_FEW:
+        return t("slips.too_few_short")
+    return t("admin_feedback.met") if verdict is sat.Verdict.MET else t("admin_feedback.not_met")
 
 
-def figures(s: sat.Satisfaction, target: float) -> list[str]:
+def figures(s: sat.Satisfaction, target: float, min_n: int = 1) -> list[str]:
     """The figures of one row, in column order: rate, score, N, 不了解, Wilson lower bound, target met."""
-    return [percent(s.rate), score(s.score), str(s.n), str(s.unknown), percent(s.wilson_low), met(s, target)]
+    verdict = met(s, target, min_n)
+    return [percent(s.rate), score(s.score), str(s.n), str(s.unknown), percent(s.wilson_low), verdict]
 
 
 def period_label(period: sat.Period, first: date | None, last: date | None) -> str:
@@ -172,25 +175,32 @@ class SatisfactionScreen(FeedbackBase):
                 low=percent(branch.wilson_low),
             ),
         )
-        verdict = report.target_met
-        words = {None: "feedback.no_answers", True: "feedback.target_met", False: "feedback.target_not_met"}
+        verdict = report.verdict
+        min_n = report.min_n
+        words = {
+            sat.Verdict.NO_ANSWERS: t("feedback.no_answers"),
+            sat.Verdict.TOO_FEW: t("slips.too_few", n=branch.n, min_n=min_n),
+            sat.Verdict.MET: t("feedback.target_met"),
+            sat.Verdict.NOT_MET: t("feedback.target_not_met"),
+        }
         target_line = self.query_one("#stats-target", Static)
-        target_line.update(literal(t("admin_feedback.target_line", target=percent(target), verdict=t(words[verdict]))))
-        target_line.set_class(verdict is True, "-met")
-        target_line.set_class(verdict is False, "-not-met")
+        target_line.update(literal(t("admin_feedback.target_line", target=percent(target), verdict=words[verdict])))
+        target_line.set_class(verdict is sat.Verdict.MET, "-met")
+        target_line.set_class(verdict is sat.Verdict.NOT_MET, "-not-met")
 
         refill(
             self.query_one("#stats-schools", DataTable),
             (
-                (school, [cell(school, max_width=24), *map(cell, figures(s, target))])
+                (school, [cell(school, max_width=24), *map(cell, figures(s, target, min_n))])
                 for school, s in report.by_school.items()
             ),
         )
         refill(
             self.query_one("#stats-teachers", DataTable),
             (
-                (code, self.teacher_cells(view.members.get(code), code, s, target))
-                for code, s in report.by_teacher.items()
+                # Worst first: the teachers a secretary needs to talk to are at the top.
+                (code, self.teacher_cells(view.members.get(code), code, s, target, min_n))
+                for code, s in report.teachers_worst_first()
             ),
         )
         self.comments = view.comments
@@ -201,10 +211,12 @@ class SatisfactionScreen(FeedbackBase):
         self.show_comment()
 
     @staticmethod
-    def teacher_cells(member: Member | None, code: str, s: sat.Satisfaction, target: float) -> list[Text]:
+    def teacher_cells(
+        member: Member | None, code: str, s: sat.Satisfaction, target: float, min_n: int = 1
+    ) -> list[Text]:
         name = member.name if member else code
         school = member.school if member else ""
-        return [cell(name, max_width=16), cell(school, max_width=20), *map(cell, figures(s, target))]
+        return [cell(name, max_width=16), cell(school, max_width=20), *map(cell, figures(s, target, min_n))]
 
     @staticmethod
     def comment_cells(members: dict[str, Member], x: sat.Comment) -> list[Text]:

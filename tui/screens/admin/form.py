@@ -103,8 +103,17 @@ class FormScreen(ModalScreen[T | None], Generic[T]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Button.Pressed, "#form-submit")
     @on(Input.Submitted)
+    async def field_entered(self, event: Input.Submitted) -> None:
+        # Enter moves to the next field, as in a paper form; only Enter in the last field (or the button) saves.
+        fields = [w for w in self.query("#form .form-row > *").results() if isinstance(w, Input | Select)]
+        if event.input is not fields[-1]:
+            event.stop()
+            fields[fields.index(event.input) + 1].focus()
+            return
+        await self.submit()
+
+    @on(Button.Pressed, "#form-submit")
     async def submit(self) -> None:
         values = self.values()
         result = await attempt(self, lambda: self.save(values))

@@ -135,7 +135,8 @@ class ImportScreen(AdminScreen):
                 ),
             )
             return
-        self.say(t("import.preview_ok", file=preview.file, encoding=preview.encoding, count=len(preview.members)))
+        summary = [t("import.preview_ok", file=preview.file, encoding=preview.encoding, count=len(preview.members))]
+        self.say("\n".join(summary + roster_import.preview_notes(preview)))
         for key in ("col_code", "col_name", "col_school", "col_role"):
             table.add_column(cell(t(f"admin.{key}")), key=key)
         refill(
@@ -144,9 +145,9 @@ class ImportScreen(AdminScreen):
                 (
                     m.code,
                     (
-                        cell(m.code, max_width=16),
-                        cell(m.name, max_width=30),
-                        cell(m.school, max_width=20),
+                        cell(m.code),
+                        cell(m.name),
+                        cell(m.school),
                         cell(t(f"cli.role_{m.role}")),
                     ),
                 )

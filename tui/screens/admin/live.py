@@ -21,22 +21,23 @@ from campaign import study_sessions as ss
 from campaign.context import Campaign
 from campaign.i18n import t
 from storage.errors import StoreError
-from storage.records import Attendance
-from tui.text import cell, fit, literal, one_line
+from storage.records import Attendance, SignInMethod
+from tui.text import cell, literal, one_line
 
 from .base import AdminScreen
-from .calls import failure_message, in_thread
+from .calls import Failed, attempt, failure_message, in_thread
 from .form import Field, FormScreen
 from .tables import refill, selected_key
 
 POLL_SECONDS = 0.5
 COLUMN_KEYS = ("col_name", "col_school", "col_status", "col_time", "col_note")
 NAME_WIDTH = 30
+#: How many of the latest arrivals the counts line names.
+RECENT = 3
 #: Reload even without a write, so the session's state follows the clock (scheduled → open → closed).
 RELOAD_SECONDS = 15.0
 
-#: How each status sorts and looks; "missing" means no record yet.
-ORDER = ("missing", "excused", "late", "on_time", "make_up", "absent")
+#: How each status looks; "missing" means no record yet.
 STYLE = {
     "on_time": "green",
     "make_up": "green",
@@ -66,6 +67,8 @@ class LiveView:
     place: str
     state: str
     rows: tuple[LiveRow, ...]
+    #: The latest arrivals, newest first ("name HH:MM"): shown above the table, wherever their rows are.
+    recent: tuple[str, ...] = ()
 
     def count(self, *statuses: str) -> int:
         return sum(1 for r in self.rows if r.status in statuses)
@@ -92,11 +95,21 @@ def load_view(c: Campaign, session_id: int) -> LiveView:
     for code in roll.missing:
         m = members[code]
         rows.append(LiveRow(code, m.name, m.school, "missing", "", ""))
-    # The same order as LiveAttendance.resort, which only sees what the cells show.
-    rows.sort(key=lambda r: (ORDER.index(r.status), r.school, fit(r.name, NAME_WIDTH), r.code))
+    # The roster's order (school, pinyin): a row stays where the secretary saw it when its member arrives.
+    place = {m.code: i for i, m in enumerate(members.values())}
+    rows.sort(key=lambda r: (place.get(r.code, len(place)), r.code))
+    arrived = sorted(
+        (a for a in roll.records.values() if a.status in ss.PRESENT and a.how is not SignInMethod.SECRETARY),
+        key=lambda a: a.at,
+        reverse=True,
+    )
+    recent = tuple(
+        f"{members[a.member].name if a.member in members else a.member} {a.at.astimezone(tz):%H:%M}"
+        for a in arrived[:RECENT]
+    )
     s = roll.session
     when = f"{s.start.astimezone(tz):%Y-%m-%d %H:%M}–{s.end.astimezone(tz):%H:%M}"
-    return LiveView(s.title, when, s.place, str(roll.state), tuple(rows))
+    return LiveView(s.title, when, s.place, str(roll.state), tuple(rows), recent)
 
 
 class LiveAttendance(AdminScreen):
@@ -159,14 +172,20 @@ class LiveAttendance(AdminScreen):
         self.query_one("#live-title", Static).update(
             literal(f"{one_line(view.title)}  {view.when}{place}  [{t('sessions.state_' + view.state)}]", "bold")
         )
+        # 已到 is the sum of its parts, shown beside them, so no number is counted twice.
         counts = t(
-            "admin.live_counts",
+            "attendance.live_counts",
             present=view.count("on_time", "late", "make_up"),
+            on_time=view.count("on_time"),
             late=view.count("late"),
+            make_up=view.count("make_up"),
             excused=view.count("excused"),
             missing=view.count("missing"),
             absent=view.count("absent"),
+            total=len(view.rows),
         )
+        if view.recent:
+            counts += "\n" + t("attendance.recent", names="、".join(view.recent))
         self.query_one("#live-counts", Static).update(literal(counts))
         self.fill_table(view)
 
@@ -192,19 +211,9 @@ class LiveAttendance(AdminScreen):
         changed = [r for code, r in new.items() if r != old[code]]
         if not changed:
             return
-        keep = selected_key(table)
         for r in changed:
             for column, value in zip(COLUMN_KEYS, self.cells(r), strict=True):
                 table.update_cell(r.code, column, value, update_width=True)
-        rank = {t(f"admin.status_{s}"): i for i, s in enumerate(ORDER)}
-        table.sort(
-            "col_status",
-            "col_school",
-            "col_name",
-            key=lambda v: (rank.get(str(v[0]), len(ORDER)), str(v[1]), str(v[2])),
-        )
-        if keep is not None:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
 
     def selected(self) -> LiveRow | None:
         code = selected_key(self.query_one("#live-table", DataTable))
@@ -232,12 +241,19 @@ class LiveAttendance(AdminScreen):
         )
         self.app.push_screen(form, self.after_change)
 
-    def action_close_session(self) -> None:
+    async def action_close_session(self) -> None:
         c, sid = self.campaign, self.session_id
-        missing = self.view.count("missing") if self.view else 0
-        form = FormScreen(
-            t("admin.close_confirm", missing=missing), [], lambda _v: ss.close_session(c, sid), t("admin.close_session")
-        )
+        plan = await attempt(self, lambda: ss.close_plan(c, sid))
+        if isinstance(plan, Failed):
+            self.notify(plan.message, severity="error", markup=False)
+            return
+        # Says what closing will do; before the start that is "nobody recorded absent", and it must be confirmed.
+        if plan.before_start:
+            start = f"{plan.session.start.astimezone(c.tz):%Y-%m-%d %H:%M}"
+            question = t("attendance.close_confirm_before_start", start=start, recorded=plan.recorded)
+        else:
+            question = t("attendance.close_confirm", absent=plan.absent, recorded=plan.recorded)
+        form = FormScreen(question, [], lambda _v: ss.close_session(c, sid, confirmed=True), t("admin.close_session"))
         self.app.push_screen(form, self.after_close)
 
     async def after_change(self, result: object) -> None:

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Key
 from textual.widgets import DataTable, Footer, Input, Static
 
 from campaign import roster
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.exports import export_path
 from campaign.i18n import t
 from campaign.names import keys_start_with, search_key
 from storage.records import Member, Role, School
@@ -81,12 +82,14 @@ class RosterScreen(AdminScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "admin.back", id="roster.back"),
+        Binding("slash", "filter", "admin_keys.filter", id="roster.filter"),
         Binding("a", "add", "admin.member_add", id="roster.add"),
         Binding("e", "edit", "admin.member_edit", id="roster.edit"),
         Binding("d", "toggle_active", "admin.member_deactivate", id="roster.deactivate"),
         Binding("p", "reset_pin", "admin.member_pin", id="roster.pin"),
         Binding("s", "add_school", "admin.school_add", id="roster.school"),
         Binding("b", "badges", "admin.badges", id="roster.badges"),
+        Binding("k", "pin_slips", "pin_slips.key", id="roster.pin_slips"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:
@@ -107,8 +110,17 @@ class RosterScreen(AdminScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Letters typed into the filter are text, not commands.
-        commands = ("add", "edit", "toggle_active", "reset_pin", "add_school", "badges")
+        commands = ("add", "edit", "toggle_active", "reset_pin", "add_school", "badges", "pin_slips")
         return not (action in commands and isinstance(self.focused, Input))
+
+    def action_filter(self) -> None:
+        self.query_one("#roster-filter", Input).focus()
+
+    def on_key(self, event: Key) -> None:
+        # Down from the filter goes into the list it filters.
+        if event.key == "down" and self.focused is self.query_one("#roster-filter", Input):
+            event.stop()
+            self.query_one("#roster-table", DataTable).focus()
 
     async def on_screen_resume(self) -> None:
         await self.reload()
@@ -225,12 +237,34 @@ class RosterScreen(AdminScreen):
             return
         c = self.campaign
         codes = [m.code for m in self.members if m.active]
-        out = Path.cwd() / "badges.pdf"
+        out = export_path(c, "badges.pdf")
         result = await attempt(self, lambda: write_badge_sheet(c, out, codes))
         if isinstance(result, Failed):
             self.notify(result.message, severity="error", markup=False)
         else:
             self.notify(t("admin.badges_written", path=str(out), count=len(codes)), markup=False)
+
+    def action_pin_slips(self) -> None:
+        """PINs for every active member without one, and their sealed slips (asked first: it sets PINs)."""
+        c = self.campaign
+        count = sum(1 for m in self.members if m.active and not m.pin_hash)
+        if not count:
+            self.notify(t("pin_slips.nobody"), severity="warning", markup=False)
+            return
+
+        def issue(_values: dict[str, str]) -> str:
+            from campaign.printing.pin_slips import issue_pin_slips
+
+            path, done = issue_pin_slips(c, export_path(c, "pin-slips.pdf"))
+            return t("pin_slips.written", count=done, path=str(path))
+
+        form = FormScreen(t("pin_slips.confirm", count=count), [], issue, t("pin_slips.key"))
+        self.app.push_screen(form, self.after_pin_slips)
+
+    async def after_pin_slips(self, said: str | None) -> None:
+        if said is not None:
+            self.notify(said, markup=False, timeout=30)
+            await self.reload()
 
     async def after_change(self, result: object) -> None:
         if result is not None:

@@ -10,8 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
+from campaign import session_series as series
 from campaign import study_sessions as ss
 from campaign.context import Campaign
+from campaign.errors import Refused
 from campaign.i18n import t
 from storage.records import StudySession
 from tui.text import cell, literal
@@ -37,13 +39,41 @@ def session_fields(c: Campaign, s: StudySession | None) -> list[Field]:
         Field("place", t("admin.session_place"), place),
         Field("start", t("admin.session_start"), f"{start:{TIME_FORMAT}}", placeholder="YYYY-MM-DD HH:MM"),
         Field("end", t("admin.session_end"), f"{end:{TIME_FORMAT}}", placeholder="YYYY-MM-DD HH:MM"),
+        *(series_fields() if s is None else []),
+    ]
+
+
+def series_fields() -> list[Field]:
+    """A new session's kind (三会一课) and its repeating schedule."""
+    kinds = tuple((series.kind_label(k), k or "none") for k in ("", *series.KINDS))
+    repeats = tuple((t(f"attendance.repeat_{r or 'none'}"), r or "none") for r in ("", *series.REPEATS))
+    return [
+        Field("kind", t("attendance.kind"), "none", options=kinds),
+        Field("repeat", t("attendance.repeat"), "none", options=repeats),
+        Field("count", t("attendance.count"), "1"),
     ]
 
 
 def save_session(c: Campaign, session_id: int | None, v: dict[str, str]) -> StudySession:
     start, end = ss.parse_local(c, v["start"]), ss.parse_local(c, v["end"])
     if session_id is None:
-        return ss.create_session(c, v["title"], start, end, place=v["place"], topic=v["topic"])
+        repeat = "" if v.get("repeat", "none") == "none" else v["repeat"]
+        try:
+            count = int(v.get("count", "1").strip() or "1") if repeat else 1
+        except ValueError:
+            raise Refused("attendance.bad_count", count=v["count"], limit=series.MAX_COUNT) from None
+        created = series.create_series(
+            c,
+            v["title"],
+            start,
+            end,
+            place=v["place"],
+            topic=v["topic"],
+            kind="" if v.get("kind", "none") == "none" else v["kind"],
+            repeat=repeat,
+            count=count,
+        )
+        return created[0]
     return ss.edit_session(c, session_id, title=v["title"], start=start, end=end, place=v["place"], topic=v["topic"])
 
 
@@ -52,11 +82,12 @@ class SessionsScreen(AdminScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "admin.back", id="sessions.back"),
+        # Excuse (请假), make-up (补签) and closing (结束签到) live in the attendance view: the footer says so.
+        Binding("l", "live", "admin_keys.session_live", id="sessions.live"),
         Binding("n", "new", "admin.session_new", id="sessions.new"),
         Binding("e", "edit", "admin.session_edit", id="sessions.edit"),
         Binding("c", "cancel_session", "admin.session_cancel", id="sessions.cancel"),
         Binding("o", "open_now", "admin.session_open", id="sessions.open"),
-        Binding("l", "live", "admin.menu_live", id="sessions.live"),
     ]
 
     def __init__(self, campaign: Campaign) -> None:
@@ -66,7 +97,8 @@ class SessionsScreen(AdminScreen):
     def compose(self) -> ComposeResult:
         yield Static(literal(t("admin.menu_sessions"), "bold"), classes="screen-title")
         table: DataTable[object] = DataTable(id="sessions-table", cursor_type="row", zebra_stripes=True)
-        for key in ("col_id", "col_start", "col_title", "col_place", "col_state"):
+        # The state before the long columns: at 80 columns it is the one that must not be cut off.
+        for key in ("col_id", "col_start", "col_state", "col_title", "col_place"):
             table.add_column(cell(t(f"admin.{key}")), key=key)
         yield table
         yield Footer()
@@ -85,9 +117,9 @@ class SessionsScreen(AdminScreen):
                     (
                         cell(str(s.id)),
                         cell(f"{s.start.astimezone(tz):{TIME_FORMAT}}–{s.end.astimezone(tz):%H:%M}"),
+                        cell(t(f"sessions.state_{ss.state_of(s, now)}")),
                         cell(s.title, max_width=40),
                         cell(s.place, max_width=20),
-                        cell(t(f"sessions.state_{ss.state_of(s, now)}")),
                     ),
                 )
                 for s in sorted(sessions, key=lambda s: (s.start, s.id), reverse=True)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from campaign.context import Campaign
 from campaign.i18n import t
-from campaign.locations import exports_dir
 from campaign.term_report import Preset, export_term_report, term_report
 
 from .form import Field, FormScreen
@@ -15,12 +14,7 @@ from .form import Field, FormScreen
 
 def write_term_report(c: Campaign, values: dict[str, str]) -> Path:
     """Make the report for the chosen period and write it; a bare file name lands in the exports folder."""
-    out = Path(values["out"].strip()).expanduser()
-    if not out.is_absolute():
-        folder = exports_dir(c.store.root)
-        folder.mkdir(parents=True, exist_ok=True)
-        out = folder / out
-    return export_term_report(c, term_report(c, values["preset"]), out)
+    return export_term_report(c, term_report(c, values["preset"]), Path(values["out"].strip()))
 
 
 def term_report_form(c: Campaign) -> FormScreen[Path]:
