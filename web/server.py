@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 import uvicorn
 
 from campaign.context import Campaign
+from campaign.errors import Refused
 
 from .app import create_app
 from .guard import RateLimit
@@ -38,11 +41,26 @@ def server_config(
     )
 
 
-def serve(c: Campaign, host: str, port: int) -> None:
-    """Serve until interrupted (Ctrl+C or SIGTERM)."""
+def listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound to ``host``:``port`` before anything is announced; refused in one line when the
+    port is taken or not allowed (uvicorn would log a bind error and exit with status 3)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise Refused("cli_feedback.cannot_listen", host=host, port=port, reason=exc.strerror or str(exc)) from exc
+    return sock
+
+
+def serve(c: Campaign, host: str, port: int, *, sock: socket.socket | None = None) -> None:
+    """Serve until interrupted (Ctrl+C or SIGTERM), on ``sock`` if given (see :func:`listen`)."""
     c.actor = "web"
     raise_open_file_limit()
-    uvicorn.Server(server_config(c, host, port, log_level="info")).run()
+    server = uvicorn.Server(server_config(c, host, port, log_level="info"))
+    server.run(sockets=[sock] if sock is not None else None)
 
 
 def raise_open_file_limit(wanted: int = 8192) -> None:

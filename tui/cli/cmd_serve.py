@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
 
 
 def _serve(c: Campaign, args: argparse.Namespace) -> int:
-    from web.server import serve  # the web framework is loaded only by this command
+    from web.server import listen, serve  # the web framework is loaded only by this command
 
     settings = c.settings
     host = args.host or settings.web_host
@@ -30,6 +30,7 @@ def _serve(c: Campaign, args: argparse.Namespace) -> int:
     from campaign.maintenance import start_daily_backups
 
     setup_logging(c.store.root)
+    sock = listen(host, port)  # a port in use is refused here, before anything is announced
     # What the server binds (--host/--port override the settings), then where slips send phones.
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     lines = [t("slips.serve_listening", address=f"http://{address}")]
@@ -42,7 +43,7 @@ def _serve(c: Campaign, args: argparse.Namespace) -> int:
     print("\n".join(lines), flush=True)
     backups = start_daily_backups(c)  # the server runs for weeks: a backup a day, off the event loop
     try:
-        serve(c, host, port)
+        serve(c, host, port, sock=sock)
     except KeyboardInterrupt:  # ctrl+c: uvicorn has shut down gracefully and re-raises it; no traceback
         pass
     finally:
