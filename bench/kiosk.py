@@ -176,10 +176,13 @@ async def _settled(app: Any) -> None:
     which is expected here, not a failure."""
     from textual.worker import WorkerCancelled
 
-    try:
-        await app.workers.wait_for_complete()
-    except WorkerCancelled:
-        await app.workers.wait_for_complete()
+    for _ in range(20):
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await asyncio.sleep(0)  # the cancelled worker leaves the list; wait for the others
+    await app.workers.wait_for_complete()
 
 
 async def _measure_ui(data_dir: Path, rounds: int) -> tuple[list[float], list[float], list[float], list[float]]:
