@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from campaign.names import MAX_NAME
 from campaign.passphrase import MAX_LENGTH as MAX_PASSPHRASE
+from campaign.pledge_rules import MAX_NOTE, MAX_TARGET, MAX_TEXT
 
 #: A name, a title, a place: what the campaign accepts for names.
 TEXT = MAX_NAME
@@ -20,5 +21,10 @@ PATH = 1024
 DATE = 16
 #: A search or filter.
 SEARCH = 64
+#: A pledge's text, its target, a progress note: one character over the campaign's limit, so that a longer paste
+#: is refused with the message that names the limit instead of being cut silently.
+PLEDGE_TEXT = MAX_TEXT + 1
+PLEDGE_TARGET = MAX_TARGET + 1
+PLEDGE_NOTE = MAX_NOTE + 1
 
-__all__ = ["DATE", "PASSPHRASE", "PATH", "SEARCH", "TEXT"]
+__all__ = ["DATE", "PASSPHRASE", "PATH", "PLEDGE_NOTE", "PLEDGE_TARGET", "PLEDGE_TEXT", "SEARCH", "TEXT"]

@@ -56,6 +56,7 @@ def _through_services(data_dir: Path) -> Campaign:
         add_member(c, f"T{i + 1:04d}", f"王晓明{'一二三四五六七八九十甲乙'[i]}", "第十八中学")
     session = create_session(c, "集中学习", clock.now() + timedelta(minutes=10), clock.now() + timedelta(hours=1))
     update_setting(c, "require_pin", "false")
+    update_setting(c, "public_url", "http://192.168.1.20:8080")
     for i in range(12):
         sign_in(c, session.id, f"T{i + 1:04d}", None)
     for month in MONTHS:

@@ -133,7 +133,8 @@ def test_leaderboard_json_shapes(cli: Cli) -> None:
 def test_leaderboard_exports(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, _ = cli.run("leaderboard", "--period", "month", "--out", "board.csv")
-    path = tmp_path / "board.csv"
+    path = next((tmp_path).rglob("exports/board.csv"))  # a bare file name goes into the exports folder
+    assert not (tmp_path / "board.csv").exists()
     assert code == 0 and str(path) in out  # the full path
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -198,7 +198,7 @@ async def test_report_screen_refuses_a_bad_range_and_exports_xlsx(
         await click_button(pilot, "#report-show")
         await settle(pilot)
         assert table_text(app, "#report-sessions")[0][2] == "=HYPERLINK(1)"
-        assert table_text(app, "#report-members")[0][4:] == ["0", "0", "0", "0", "1", "0%"]
+        assert table_text(app, "#report-members")[0][4:] == ["0", "0", "0", "0", "1", "0.0%"]
         await click_button(pilot, "#report-write")
         await settle(pilot)
         assert "report.xlsx" in static_text(app, "#report-summary")

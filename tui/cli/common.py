@@ -134,7 +134,7 @@ def reader_gone() -> int:
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-    return EXIT_REFUSED
+    return EXIT_OK
 
 
 def permission_message(path: Path, root: Path, access: str) -> str:

@@ -20,6 +20,7 @@ from campaign.i18n import language, t
 from campaign.pledge_templates import create_from_template, templates
 from campaign.pledges import as_member, create_pledge, edit_pledge, submit_pledge
 from storage.records import Member, Pledge, PledgeCategory
+from tui import limits
 from tui.screens.admin.calls import Failed
 from tui.text import literal, member_name, message
 
@@ -76,10 +77,16 @@ class KioskPledgeNew(KioskPledgeScreen):
             with Vertical(id="new-typed-fields", classes="new-fields"):
                 with Horizontal(classes="new-row"):
                     yield Static(message("kiosk_pledges.text"), classes="new-label")
-                    yield Input(id="new-text", placeholder=t("kiosk_pledges.text_placeholder"))
+                    yield Input(
+                        id="new-text", placeholder=t("kiosk_pledges.text_placeholder"), max_length=limits.PLEDGE_TEXT
+                    )
                 with Horizontal(classes="new-row"):
                     yield Static(message("kiosk_pledges.target"), classes="new-label")
-                    yield Input(id="new-target", placeholder=t("kiosk_pledges.target_placeholder"))
+                    yield Input(
+                        id="new-target",
+                        placeholder=t("kiosk_pledges.target_placeholder"),
+                        max_length=limits.PLEDGE_TARGET,
+                    )
             with Horizontal(id="new-due-row", classes="new-fields"):
                 yield Static(message("kiosk_pledges.due"), classes="new-label")
                 yield Input(id="new-due", restrict=r"[0-9-]*", max_length=10, placeholder="YYYY-MM-DD")

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Static
 from campaign.i18n import t
 from campaign.pledges import add_progress, as_member, fulfil_pledge, self_assess, withdraw_pledge
 from storage.records import Member, Pledge, PledgeGrade
+from tui import limits
 from tui.screens.admin.calls import Failed
 from tui.text import fit, literal, message
 
@@ -51,7 +52,11 @@ class KioskPledgeWrite(KioskPledgeScreen):
                 with Horizontal(id="write-number-row"):
                     yield Static(message("kiosk_pledges.progress_number"), id="write-number-label")
                     yield Input(id="write-number", restrict=r"[0-9]*", max_length=6)
-            yield Input(placeholder=t(f"kiosk_pledges.write_{self.mode}_placeholder"), id="write-input")
+            yield Input(
+                placeholder=t(f"kiosk_pledges.write_{self.mode}_placeholder"),
+                id="write-input",
+                max_length=limits.PLEDGE_NOTE,
+            )
             yield Static(id="write-message")
             with Horizontal(id="write-actions"):
                 yield Button(message("kiosk_pledges.save"), id="write-save", variant="primary")
