@@ -111,7 +111,8 @@ async def test_a_bad_adjustment_is_refused_in_the_form(scored: Campaign, admin_a
         await pilot.press("n")
         await settle(pilot)
         await type_text(pilot, "abc")
-        await pilot.press("enter")
+        await pilot.press("enter")  # Enter in a field moves to the next one (issue 8)
+        await pilot.press("enter")  # ... and in the last one saves the form
         await settle(pilot)
         assert "不是整数分数" in plain(app)
         field = app.focused

@@ -42,6 +42,15 @@ async def open_board(pilot: Pilot[int]) -> None:
     await settle(pilot)
 
 
+async def to_my_points(pilot: Pilot[int]) -> None:
+    """Under a sign-in's result, Tab to 我的积分 (after the pledge nudge's 我的承诺)."""
+    for _ in range(4):
+        if isinstance(pilot.app.focused, MyPointsButton):
+            return
+        await pilot.press("tab")
+    assert isinstance(pilot.app.focused, MyPointsButton)
+
+
 def plain(app: ChuangyouApp) -> str:
     return " ".join(screen_text(app).split())
 
@@ -103,7 +112,8 @@ async def test_breakdown_after_pin_with_own_place_highlighted(
         await sign_in_as_wxm(pilot)
         assert "签到成功" in plain(app)
         assert app.screen.query(MyPointsButton)
-        await pilot.press("tab", "enter")
+        await to_my_points(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskMine)
         text = plain(app)
@@ -142,7 +152,8 @@ async def test_my_points_and_board_go_home_when_idle(
     app = kiosk_app(scored)
     async with app.run_test(size=SMALL) as pilot:
         await sign_in_as_wxm(pilot)
-        await pilot.press("tab", "enter")
+        await to_my_points(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, KioskMine)
         monotonic.advance(scored.settings.idle_timeout_s - 1)
@@ -300,8 +311,7 @@ async def test_typing_under_the_result_starts_the_next_sign_in(
     app = kiosk_app(scored)
     async with app.run_test(size=SMALL) as pilot:
         await sign_in_as_wxm(pilot)
-        await pilot.press("tab")
-        assert isinstance(app.focused, MyPointsButton)
+        await to_my_points(pilot)
         await pilot.press("l", "h")
         await settle(pilot)
         assert isinstance(app.screen, KioskFind)

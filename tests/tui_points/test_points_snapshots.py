@@ -19,7 +19,7 @@ from tests.tui_kiosk.conftest import FakeMonotonic, settle
 from tui.widgets.attract import ATTRACT_AFTER_S, AttractPanel
 
 from .conftest import LARGE, SMALL, KioskApp
-from .test_kiosk_points import open_board, sign_in_as_wxm
+from .test_kiosk_points import open_board, sign_in_as_wxm, to_my_points
 
 SnapCompare = Callable[..., bool]
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -33,7 +33,8 @@ async def kiosk_board(pilot: Pilot[Any]) -> None:
 
 async def kiosk_mine(pilot: Pilot[Any]) -> None:
     await sign_in_as_wxm(pilot)
-    await pilot.press("tab", "enter")
+    await to_my_points(pilot)
+    await pilot.press("enter")
     await settle(pilot)
 
 
