@@ -26,6 +26,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from storage.perms import FILE_MODE
+
 from .context import Campaign
 from .errors import Refused
 from .locations import exports_dir
@@ -195,6 +197,7 @@ def write_file(out: Path, data: bytes) -> Path:
     except OSError as exc:
         raise Refused("exports.cannot_write", path=str(out), reason=exc.strerror or str(exc)) from exc
     try:
+        os.fchmod(fd, FILE_MODE)  # the owner and the chuangyou group, like every file of the data directory
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
