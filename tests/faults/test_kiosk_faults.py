@@ -125,8 +125,9 @@ async def test_a_busy_store_while_a_parent_answers_at_the_kiosk(
         await settle(pilot)
         await pilot.press(*issued.codes[0], "enter")
         await settle(pilot)
+        await pilot.click("#option-satisfied")  # a deliberate choice, then 提交评价 (issue 8)
         with lock_held(data_dir):
-            await pilot.click("#option-satisfied")
+            await pilot.click("#feedback-send")
             await until(pilot, lambda: shows(app, CANNOT), "the calm fault screen")
             assert secrets_in(screen_text(app), [issued.codes[0], *pin_hashes(data_dir)]) == []
             assert still_running(app)
@@ -137,6 +138,7 @@ async def test_a_busy_store_while_a_parent_answers_at_the_kiosk(
         await pilot.press(*issued.codes[0], "enter")
         await settle(pilot)
         await pilot.click("#option-satisfied")
+        await pilot.click("#feedback-send")
         await until(pilot, lambda: shows(app, "谢谢"), "the answer recorded after the fault")
 
 

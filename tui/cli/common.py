@@ -114,9 +114,7 @@ def os_error_message(exc: OSError, data_dir: Path) -> str:
     path = exc.filename if exc.filename is not None else data_dir
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return t("fault.admin_full", path=path)
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return permission_message(Path(path), data_dir, "write")
-    if exc.errno == errno.EROFS:
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return t("fault.admin_permission", path=path, data_dir=data_dir)
     return t("fault.admin_io", path=path, reason=exc.strerror or type(exc).__name__)
 
