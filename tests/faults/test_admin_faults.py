@@ -101,7 +101,7 @@ async def test_a_fault_when_saving_says_what_to_do_and_the_app_goes_on(
             expected = "磁盘已满"
         else:
             injected = unreadable(monkeypatch, admin.store.path("core"))
-            expected = "无权读取"  # names the account, the path and the commands that fix it (storage/perms)
+            expected = "权限"  # names the account, the path and the commands that fix it (storage/perms)
         with injected:
             await pilot.press("enter")
             await until(pilot, lambda: shows(app, expected), f"the {fault} message")

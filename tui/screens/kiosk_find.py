@@ -136,7 +136,10 @@ class KioskFind(Screen[None]):
         field.insert_text_at_cursor(text)
 
     def action_move(self, by: int) -> None:
-        self.query_one(MemberList).move(by)
+        # Down typed in the same burst as the name can arrive before the list is composed: nothing to move yet.
+        lists = self.query(MemberList)
+        if lists:
+            lists.first().move(by)
 
     # -- choosing ------------------------------------------------------------------------------------------------
 
