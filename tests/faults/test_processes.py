@@ -179,6 +179,8 @@ def test_the_admin_app_in_a_real_terminal_shows_the_fault_and_the_command(
         terminal.keys("s")  # the sessions screen reads; adding one writes
         terminal.wait_for("学习")
         terminal.keys("Escape")
+    # A key sent right after Escape would arrive as Alt+key: wait for the home screen first.
+    terminal.wait_for("请选择要做的事")
     core = roster.store.path("core")
     core.write_bytes(core.read_bytes()[:-7])
     terminal.keys("r")
