@@ -326,6 +326,7 @@ def run_load(
     from bench.scale import link_copy
     from web.server import free_port, wait_until_listening
 
+    DATA_ROOT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="chuangyou-load-", dir=DATA_ROOT) as tmp:
         data_dir = Path(tmp) / "data"
         if history is not None:

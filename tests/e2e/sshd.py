@@ -118,6 +118,9 @@ def ssh_server(deployment: Callable[[str], str], now: str) -> Iterator[SshServer
             key = root / "secretary_ed25519"
             subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
             shutil.copyfile(key.with_suffix(".pub"), root / "authorized_keys" / user)
+            # sshd reads it as the user; the test process's umask may be chuangyou's 007 (CLI tests run in-process).
+            (root / "authorized_keys").chmod(0o755)
+            (root / "authorized_keys" / user).chmod(0o644)
             # sshd checks its privilege-separation directory (normally made by the system service).
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
             port = free_port()

@@ -57,7 +57,7 @@ def test_serve_announces_the_address_it_listens_on(
     from tui.cli import main
 
     bound: list[tuple[str, int]] = []
-    monkeypatch.setattr(web.server, "serve", lambda c, host, port: bound.append((host, port)))
+    monkeypatch.setattr(web.server, "serve", lambda c, host, port, **_: bound.append((host, port)))
     assert main(["--data-dir", str(data_dir), "serve", "--host", "127.0.0.1", "--port", "8099"]) == 0
     out = capsys.readouterr().out
     assert bound == [("127.0.0.1", 8099)]

@@ -63,6 +63,8 @@ def test_kill_9_at_random_moments_loses_no_acknowledged_write(tmp_path: Path) ->
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,
+            # SIGHUP as a terminal sends it, even when this test runs under nohup (which ignores it for children).
+            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
         )
         assert writer.stdout is not None
         assert writer.stdout.readline() == "ready\n"
