@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -147,6 +147,28 @@ def _changed_since(store_dir: Path, copy: _Copy) -> tuple[list[str], set[str]]:
     """
     changed: list[str] = []
     names: set[str] = set()
+    for rel, entry in _store_files(store_dir):
+        names.add(rel)
+        held = copy.signatures.get(rel)
+        if held is None:
+            changed.append(rel)
+            continue
+        if rel in copy.pinned and entry.inode() == held[0]:
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            names.discard(rel)
+            continue
+        same = st.st_ino == held[0] if rel in copy.pinned else _signature(st) == held
+        if not same:
+            changed.append(rel)
+    return changed, names
+
+
+def _store_files(store_dir: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file under ``store_dir`` as (relative path, directory entry): no ``Path`` objects, no stat beyond
+    what scandir gives (it runs under the lock; a store has thousands of files)."""
     pending = [("", os.fspath(store_dir))]
     while pending:
         prefix, folder = pending.pop()
@@ -157,45 +179,19 @@ def _changed_since(store_dir: Path, copy: _Copy) -> tuple[list[str], set[str]]:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 pending.append((f"{prefix}{entry.name}/", entry.path))
-                continue
-            rel = prefix + entry.name
-            names.add(rel)
-            held = copy.signatures.get(rel)
-            if held is None:
-                changed.append(rel)
-                continue
-            if rel in copy.pinned and entry.inode() == held[0]:
-                continue
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except FileNotFoundError:
-                names.discard(rel)
-                continue
-            same = st.st_ino == held[0] if rel in copy.pinned else _signature(st) == held
-            if not same:
-                changed.append(rel)
-    return changed, names
+            else:
+                yield prefix + entry.name, entry
 
 
 def _live_signatures(store_dir: Path) -> dict[str, Signature]:
     """Every file of the store by relative path, with its identity. Runs under the lock: one ``lstat`` per file,
     no ``Path`` objects (a store has thousands of files)."""
     out: dict[str, Signature] = {}
-    pending = [("", os.fspath(store_dir))]
-    while pending:
-        prefix, folder = pending.pop()
+    for rel, entry in _store_files(store_dir):
         try:
-            entries = list(os.scandir(folder))
+            out[rel] = _signature(entry.stat(follow_symlinks=False))
         except FileNotFoundError:
             continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((f"{prefix}{entry.name}/", entry.path))
-                continue
-            try:
-                out[prefix + entry.name] = _signature(entry.stat(follow_symlinks=False))
-            except FileNotFoundError:
-                continue
     return out
 
 
