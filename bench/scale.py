@@ -56,7 +56,7 @@ from storage.records import (
 from storage.repositories import PLEDGE_BUCKETS, Repositories, pledge_bucket, pledge_partition
 
 #: Bump when the generated data changes shape, so caches are rebuilt.
-VERSION = 5
+VERSION = 6
 SEED = 20261127
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: "Today": the start of the last generated session, still open for sign-in.

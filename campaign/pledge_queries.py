@@ -18,6 +18,7 @@ from storage.records import Pledge, PledgeCategory, PledgeGrade, PledgeState
 
 from . import pledge_rules as rules
 from .context import Campaign
+from .pledge_digest import digest_for
 from .pledge_ratings import PeerTally, current_window, rated_by, tally_of
 from .pledges import today
 
@@ -202,10 +203,14 @@ def pledge_board(
     roster = c.repos.members.table()
     members = _members(c)
     root = str(c.store.dir)
-    lists = [
-        _public_sorted(c, f"{root}/{p}", table, roster, members)
-        for p, table in c.repos.pledges.tables(_recent_years(c, BOARD_YEARS))
-    ]
+    years = _recent_years(c, BOARD_YEARS)
+    if c.store.current() is None:  # the digest's rows: no pledge file parsed but the page's (pledge_digest.py)
+        tables: Iterable[tuple[str, dict[str, dict[str, Any]]]] = (
+            (p, f.rows) for p, f in digest_for(c.store).files(years)
+        )
+    else:
+        tables = c.repos.pledges.tables(years)
+    lists = [_public_sorted(c, f"{root}/{p}", table, roster, members) for p, table in tables]
     merged: Iterable[tuple[tuple[Any, ...], dict[str, Any]]] = heapq.merge(*lists)
     if cat is not None or school is not None:
         merged = (
@@ -227,7 +232,10 @@ def pledge_board(
     days = c.settings.pledge_publicity_days
     day = today(c)
     lines = []
-    for _, d in rows[page * per_page : (page + 1) * per_page]:
+    for _, row in rows[page * per_page : (page + 1) * per_page]:
+        d = c.repos.pledges.doc(row["id"])
+        if d is None:
+            continue
         line = _line(d, members)
         published = line.pledge.published_at
         until = published.astimezone(c.tz).date() + timedelta(days=days) if published else None
@@ -290,7 +298,13 @@ def _years(c: Campaign, years: list[int] | None) -> list[int]:
 def review_queue(c: Campaign, *, years: list[int] | None = None) -> list[PledgeLine]:
     """Submitted pledges waiting for 审定 (this year's and last year's unless ``years``), oldest submission first."""
     members = _members(c)
-    lines = [_line(d, members) for d in _docs(c, years=_years(c, years), states=[PledgeState.SUBMITTED])]
+    if c.store.current() is None:  # whole in the digest: no pledge file parsed (pledge_digest.py)
+        docs: Iterable[dict[str, Any]] = (
+            d for _, f in digest_for(c.store).files(_years(c, years)) for d in f.whole if d["state"] == "submitted"
+        )
+    else:
+        docs = _docs(c, years=_years(c, years), states=[PledgeState.SUBMITTED])
+    lines = [_line(d, members) for d in docs]
     lines.sort(key=lambda x: (x.pledge.updated or x.pledge.created, _id_key(x.id)))
     return lines
 

@@ -15,7 +15,6 @@ record (a property test checks it after random sequences of writes).
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import weakref
@@ -28,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from storage import Store
 from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrade
-from storage.repositories import Pledges
+from storage.repositories import PLEDGE_FOLDER, Pledges
 
 from . import dir_watch
 from .context import Campaign
@@ -125,6 +124,8 @@ class PointsIndex:
         self._pledge_parts: dict[str, dict[str, tuple[str, PledgeFact]]] = {}
         self._pledges: dict[str, dict[str, PledgeFact]] = {}
         self._pledge_first: dict[str, date | None] = {}
+        #: The pledge folders (one per year) the index has read files from.
+        self._pledge_folders: set[str] = set()
         self._term_of_day: dict[str, Term] = {}
         # feedback: month ("YYYY-MM") → member → term → counts; and the sums per member
         self._fb_months: dict[str, dict[str, dict[Term, list[int]]]] = {}
@@ -281,24 +282,7 @@ class PointsIndex:
 
     # ------------------------------------------------------------------------------------------ reading
     def _read(self, partition: str) -> tuple[Signature | None, dict[str, Any]]:
-        path = self.store.path(partition)
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
-            return None, {}
-        try:
-            sig = _sig(os.fstat(fd))
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                raw = fh.read()
-        finally:
-            os.close(fd)
-        try:
-            data = json.loads(raw)
-            if not isinstance(data, dict):
-                raise ValueError("top level is not an object")
-        except ValueError:
-            data = self.store._parse(path, raw)  # raises StoreCorrupt, naming the newest good backup
-        return sig, data
+        return self.store.read_unkept(partition)
 
     def _changed(self, partition: str) -> bool:
         return self.store.signature(partition) != self._sigs.get(partition, (0, 0, 0, 0))
@@ -357,19 +341,19 @@ class PointsIndex:
         self._adjustments = by_member
 
     def _refresh_pledges(self) -> None:
-        partitions = Pledges(self.store).partitions()
-        for gone in set(self._pledge_parts) - set(partitions):
-            self._apply_pledges(gone, {})
-            self._sigs.pop(gone, None)
-        for p in partitions:
-            if not self._changed(p):
-                continue
-            sig, data = self._read(p)
-            self._sigs[p] = sig
-            facts: dict[str, tuple[str, PledgeFact]] = {}
-            for d in data.get("pledges", {}).values():
-                facts[d["id"]] = (d["member"], self._pledge_fact(d))
-            self._apply_pledges(p, facts)
+        # Each year's folder is watched like attendance's (a few thousand files at stress: no stat of each one).
+        folders = {f"{PLEDGE_FOLDER}{year}" for year in Pledges(self.store).years()} | self._pledge_folders
+        for folder in sorted(folders):
+            for p in self._changed_in(folder):
+                sig, data = self._read(p)
+                if sig is None:  # gone (a restore): its pledges leave the ledgers
+                    self._sigs.pop(p, None)
+                else:
+                    self._sigs[p] = sig
+                facts: dict[str, tuple[str, PledgeFact]] = {}
+                for d in data.get("pledges", {}).values():
+                    facts[d["id"]] = (d["member"], self._pledge_fact(d))
+                self._apply_pledges(p, facts)
 
     def _pledge_fact(self, d: dict[str, Any]) -> PledgeFact:
         from .points import pledge_fact
@@ -392,6 +376,7 @@ class PointsIndex:
                 self._pledges.setdefault(after[0], {})[pid] = after[1]
                 self._dirty.add(after[0])
         self._pledge_parts[partition] = facts
+        self._pledge_folders.add(partition.partition("/")[0])
         made = [p.created for _, p in facts.values() if p.state not in NOT_COUNTED_PLEDGE_STATES]
         self._pledge_first[partition] = min(made) if made else None
 

@@ -13,7 +13,7 @@ pledge_ratings/<y>-<bb>  peer ratings (互评), by their pledge's file       rat
 pledge_windows           the secretary's peer-rating windows              opening/closing one
 pledge_links             phone links for writing a pledge (short-lived)   the kiosk, the phone
 batches                  feedback slip batches                            issuing slips
-tokens/<xx>              slip codes, bucketed by their first 2 letters    issuing slips
+tokens_<yyyy>/<xx>       slip codes by year issued, then first 2 letters  issuing slips
 used/m<crc>-<yyyy>       used slip codes of one teacher's batches a year  answering
 feedback/<yyyy-mm>-<bb>  parents' answers by month, 16 buckets, no codes  answering
 audit/<yyyy-mm>          the secretary's actions by month                 every secretary action
@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import json
 import os
+import re
 import secrets
 import zlib
 from collections.abc import Iterator
@@ -179,10 +180,21 @@ class SettingsRepo:
 class Sessions:
     def __init__(self, store: Store) -> None:
         self.store = store
+        # The table the sorted sessions were built from, held (as Members holds its index's table), and them: the
+        # kiosk asks for every session twice a second, and a snapshot nothing changed since is the same dict.
+        self._built_from: dict[str, Any] | None = None
+        self._sorted: tuple[StudySession, ...] = ()
 
     def all(self) -> list[StudySession]:
         docs = _docs(self.store, "sessions", "sessions")
-        return sorted((StudySession.from_doc(d) for d in docs.values()), key=lambda s: (s.start, s.id))
+        txn = self.store.current()
+        private = txn is not None and "sessions" in txn.staged  # changed in place by this transaction: not kept
+        if private or docs is not self._built_from:
+            built = sorted((StudySession.from_doc(d) for d in docs.values()), key=lambda s: (s.start, s.id))
+            if private:
+                return built
+            self._built_from, self._sorted = docs, tuple(built)
+        return list(self._sorted)
 
     def get(self, session_id: int) -> StudySession | None:
         doc = _docs(self.store, "sessions", "sessions").get(str(session_id))
@@ -295,11 +307,15 @@ class Pledges:
         return stored
 
     def get(self, pledge_id: str) -> Pledge | None:
+        doc = self.doc(pledge_id)
+        return Pledge.from_doc(doc) if doc else None
+
+    def doc(self, pledge_id: str) -> dict[str, Any] | None:
+        """The raw document of a pledge (read-only: never mutate it), or None."""
         place = _pledge_place(pledge_id)
         if place is None:
             return None
-        doc = _docs(self.store, place[0], "pledges").get(str(place[1]))
-        return Pledge.from_doc(doc) if doc else None
+        return _docs(self.store, place[0], "pledges").get(str(place[1]))
 
     def put(self, pledge: Pledge) -> None:
         place = _pledge_place(pledge.id)
@@ -460,8 +476,18 @@ class Batches:
         return [FeedbackBatch.from_doc(d) for d in _docs(self.store, "batches", "batches").values()]
 
 
-def token_partition(code: str) -> str:
-    return f"tokens/{code[:2].upper()}"
+def token_partition(code: str, year: int | str) -> str:
+    """Where a slip code issued in ``year`` is kept: ``tokens_<yyyy>/<first 2 letters>``.
+
+    Filed by year, so the file a code is looked up in holds one year's codes however long the history (at ten
+    years, a two-letter bucket of every year's codes held ~900 codes, and each slip issued rewrote one).
+    """
+    return f"tokens_{year}/{code[:2].upper()}"
+
+
+#: Slip codes were filed by their first 2 letters only (``tokens/<xx>``) before schema 4.
+LEGACY_TOKENS = "tokens"
+_TOKEN_YEAR = re.compile(r"^tokens_(\d{4})$")
 
 
 def used_partition(member: str, batch_id: str) -> str:
@@ -483,20 +509,38 @@ def legacy_used_partition(batch_id: str) -> str:
 
 
 class Tokens:
-    """Slip codes. A code's record is written once, when issued (``tokens/<xx>``, found by the code); that it was
+    """Slip codes. A code's record is written once, when issued (:func:`token_partition`: by the year of its batch,
+    then its first letters; looked up from the newest year back, so this year's slips are found first); that it was
     used is recorded beside the other used codes of its teacher's batches that year (:func:`used_partition`). A
     group of parents answering at a meeting holds slips of one teacher, so their answers commit one small file.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._years: tuple[int, list[str]] | None = None
 
     def add_many(self, tokens: list[FeedbackToken]) -> None:
         groups: dict[str, list[dict[str, Any]]] = {}
         for t in tokens:
-            groups.setdefault(token_partition(t.code), []).append(t.to_doc())
+            groups.setdefault(token_partition(t.code, t.batch[:4]), []).append(t.to_doc())
         for partition, docs in groups.items():
             _table(self.store, partition, "tokens").insert_multiple(docs)
+
+    def years(self) -> list[str]:
+        """The years slips were issued in, newest first (one listing of the store's folder while it is unchanged)."""
+        try:
+            mtime = os.stat(self.store.dir).st_mtime_ns
+        except FileNotFoundError:
+            return []
+        if self._years is None or self._years[0] != mtime:
+            with os.scandir(self.store.dir) as entries:
+                found = sorted((m[1] for e in entries if (m := _TOKEN_YEAR.match(e.name))), reverse=True)
+            self._years = (mtime, found)
+        return self._years[1]
+
+    def _partitions(self) -> Iterator[str]:
+        for year in self.years():
+            yield from self.store.partitions(f"tokens_{year}")
 
     def _used(self, member: str, batch_id: str) -> dict[str, str]:
         docs = _docs(self.store, used_partition(member, batch_id), "used")
@@ -516,9 +560,17 @@ class Tokens:
     def get(self, code: str) -> FeedbackToken | None:
         if len(code) < 2:
             return None
-        for d in _docs(self.store, token_partition(code), "tokens").values():
-            if d["code"] == code:
-                return self._token(d, self._used(d["member"], d["batch"]))
+        searched: set[str] = set()
+        for fresh in (False, True):
+            if fresh:  # not found: another process may have made a new year's folder within one mtime tick
+                self._years = None
+            for year in self.years():
+                if year in searched:
+                    continue
+                searched.add(year)
+                for d in _docs(self.store, token_partition(code, year), "tokens").values():
+                    if d["code"] == code:
+                        return self._token(d, self._used(d["member"], d["batch"]))
         return None
 
     def mark_used(self, token: FeedbackToken) -> None:
@@ -535,7 +587,7 @@ class Tokens:
 
     def _docs_where(self, keep: Any) -> Iterator[FeedbackToken]:
         used: dict[str, dict[str, str]] = {}
-        for p in self.store.partitions("tokens"):
+        for p in self._partitions():
             for d in _docs(self.store, p, "tokens").values():
                 if keep(d):
                     batch = d["batch"]

@@ -8,19 +8,21 @@ from typing import TYPE_CHECKING
 from .errors import MigrationFailed, SchemaTooNew
 from .pledge_layout import pledges_by_member_bucket
 from .tinystore import tinydb_for
+from .token_layout import tokens_by_year
 
 if TYPE_CHECKING:
     from .store import Store
 
 #: The schema this code reads and writes.
-CURRENT_SCHEMA = 3
+CURRENT_SCHEMA = 4
 
 Migration = Callable[["Store"], None]
 
 #: ``MIGRATIONS[n]`` turns a schema-``n`` store into schema ``n + 1``; it runs inside one transaction.
 #: 1 → 2: pledges filed per year and member bucket (storage/pledge_layout.py).
 #: 2 → 3 (members' pinyin keys with every reading) is registered by ``campaign.names_migration``.
-MIGRATIONS: dict[int, Migration] = {1: pledges_by_member_bucket}
+#: 3 → 4: slip codes filed by the year they were issued (storage/token_layout.py).
+MIGRATIONS: dict[int, Migration] = {1: pledges_by_member_bucket, 3: tokens_by_year}
 
 META = "meta"
 

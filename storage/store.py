@@ -343,6 +343,24 @@ class Store:
             self._snapshots[partition] = _Snapshot(sig, data)
         return data
 
+    def read_unkept(self, partition: str) -> tuple[Signature | None, Data]:
+        """Parse a partition from disk without keeping a snapshot, with the signature of the file parsed (None and
+        empty if missing): for indexes that derive what they need from a file and keep only that."""
+        path = self.path(partition)
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return None, {}
+        except PermissionError as exc:
+            raise StoreNoPermission(path, self.root, "read") from exc
+        try:
+            sig = _signature(os.fstat(fd))
+            with os.fdopen(os.dup(fd), "rb") as fh:
+                raw = fh.read()
+        finally:
+            os.close(fd)
+        return sig, self._parse(path, raw)
+
     def write(self, partition: str, data: Data) -> None:
         txn = self.current()
         if txn is None:

@@ -19,6 +19,7 @@ import pkgutil  # noqa: E402
 import sys  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 from campaign.i18n import set_language, t  # noqa: E402
 from storage.errors import StoreError  # noqa: E402
@@ -48,7 +49,7 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
     """The whole command line, or only the subcommands of ``modules`` (e.g. ``["cmd_app"]``)."""
     parser = argparse.ArgumentParser(prog="chuangyou", description=t("cli.description"))
     add_global_options(parser)
-    parser.add_argument("--version", action="version", version=f"chuangyou {version()}", help=t("console.version"))
+    parser.add_argument("--version", action=_ShowVersion, help=t("console.version"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("cmd_") and (modules is None or info.name in modules):
@@ -57,6 +58,18 @@ def build_parser(modules: Sequence[str] | None = None) -> argparse.ArgumentParse
     accept_global_options_everywhere(parser)
     fill_help(parser)
     return parser
+
+
+class _ShowVersion(argparse.Action):
+    """``--version``: the version is looked up only when asked for (reading the package metadata costs ~15 ms at
+    every start otherwise)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(f"chuangyou {version()}")
+        parser.exit()
 
 
 def version() -> str:

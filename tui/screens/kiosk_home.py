@@ -17,6 +17,7 @@ from textual.widgets import Button, Digits, Static
 
 from campaign.i18n import language, t
 from campaign.study_sessions import SessionState, state_of
+from storage.errors import StoreError
 from storage.records import Member
 from tui.kiosk import HomeView, active_members, home_view
 from tui.text import literal, message, one_line
@@ -38,15 +39,6 @@ LARGE = (150, 45)
 
 def is_large(width: int, height: int) -> bool:
     return width >= LARGE[0] and height >= LARGE[1]
-
-
-def has_feedback() -> bool:
-    """Whether the parent-feedback service is installed (it arrives with issue 4)."""
-    try:
-        from campaign import feedback
-    except ImportError:
-        return False
-    return hasattr(feedback, "open_slip") and hasattr(feedback, "answer")
 
 
 class KioskHome(Screen[None]):
@@ -90,19 +82,25 @@ class KioskHome(Screen[None]):
             yield AttractPanel("#home-session", id="home-attract")
             with Horizontal(id="home-actions"):
                 yield Button("", id="signin", variant="primary")
-                if has_feedback():
-                    yield Button("", id="feedback")
+                yield Button("", id="feedback")
                 yield Button("", id="pledges")
                 yield Button("", id="home-board")
                 yield Button("", id="language")
             yield Static(id="home-hint")
 
     def on_mount(self) -> None:
-        self.paint()
         self.set_interval(1.0, self.tick, name="clock")
         self.set_interval(REFRESH_S, self.load, name="refresh")
         self.set_interval(POLL_S, self.poll_store, name="store-poll")
-        self.load(with_roster=True)
+        # The first paint shows the session already: reading it here (~10 ms at stress) costs less than painting
+        # twice. A busy or damaged store is left to the worker, whose faults the app reports as usual.
+        try:
+            first = home_view(self.kiosk.campaign)
+        except StoreError:
+            self.paint()
+            self.load(with_roster=True)
+        else:
+            self.on_kiosk_home_loaded(self.Loaded(first, with_roster=True))
 
     def came_home(self) -> None:
         """The kiosk came back here: forget the last visitor's language, re-read the session and the roster."""
@@ -150,6 +148,7 @@ class KioskHome(Screen[None]):
 
     def on_kiosk_home_roster_loaded(self, event: RosterLoaded) -> None:
         self.kiosk.roster = event.members
+        self.kiosk.start_reading_ahead()  # the first screen is up and searchable: now the rest can be read
         from tui.screens.kiosk_find import KioskFind
 
         if isinstance(self.app.screen, KioskFind):
@@ -175,8 +174,7 @@ class KioskHome(Screen[None]):
         self.query_one("#language", Button).label = message("kiosk.action_language")
         self.query_one("#pledges", Button).label = message("kiosk_pledges.action_board")
         self.query_one("#home-board", Button).label = message("points_ui.action_board")
-        for button in self.query("#feedback").results(Button):
-            button.label = message("kiosk.action_feedback")
+        self.query_one("#feedback", Button).label = message("kiosk.action_feedback")
         self.query_one("#home-hint", Static).update(message("kiosk.home_hint"))
         self.paint_session()
 

@@ -21,12 +21,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from campaign.i18n import t
-from tui.points_view import BoardView, Trouble, board_view, calmly, period_title, pledge_board_lines
 from tui.text import literal
 from tui.widgets.board import Board
 
 if TYPE_CHECKING:
     from tui.app import ChuangyouApp
+    from tui.points_view import BoardView
 
 #: Idle seconds before attract mode starts.
 ATTRACT_AFTER_S = 30.0
@@ -122,6 +122,9 @@ class AttractPanel(Vertical):
             self.paint()
 
     def load(self) -> None:
+        # Imported here, not with the home screen: the points and pledge modules are not needed for the first screen.
+        from tui.points_view import Trouble, board_view, calmly, pledge_board_lines
+
         c, page = self.kiosk.campaign, self.rounds
         self.rounds += 1
 
@@ -150,6 +153,7 @@ class AttractPanel(Vertical):
         pledges.display = showing == PLEDGES
         self.query_one("#attract-hint", Static).update(Content.styled(t("points_ui.attract_hint"), "bold"))
         if showing == BOARD:
+            from tui.points_view import period_title
             from tui.screens.kiosk_board import board_headings
 
             period = period_title(self.board) if self.board is not None else t(f"points_ui.period_{ATTRACT_PERIOD}")

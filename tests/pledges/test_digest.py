@@ -1,0 +1,95 @@
+"""The pledge digest: a program that starts opens the board and the review queue without parsing every pledge file,
+and what it shows is what the files say, whichever program changed them and whatever became of the digest."""
+
+from __future__ import annotations
+
+import json
+
+from campaign import pledge_queries as q
+from campaign import pledges as pl
+from campaign.context import Campaign, open_campaign
+from campaign.pledge_digest import FILE_NAME, digest_for
+from campaign.roster import add_member
+from storage.cache_files import cache_path
+from storage.records import PledgeState
+
+from .conftest import bring_to
+
+STATES = (
+    PledgeState.DRAFT,
+    PledgeState.SUBMITTED,
+    PledgeState.PUBLISHED,
+    PledgeState.FULFILLED,
+    PledgeState.EVALUATED,
+    PledgeState.WITHDRAWN,
+)
+
+
+def _fill(c: Campaign) -> None:
+    for i in range(12):
+        add_member(c, f"D{i:03d}", f"党员{'甲乙丙丁戊己庚辛壬癸子丑'[i]}", "第十八中学" if i % 2 else "实验小学")
+    for i in range(12):
+        bring_to(c, STATES[i % len(STATES)], member=f"D{i:03d}", text=f"承诺 {i}")
+
+
+def _from_files(c: Campaign, **board: object) -> tuple[q.BoardPage, list[q.PledgeLine]]:
+    """The board and the queue as the pledge files say (inside a transaction the queries read the files)."""
+    with c.store.transaction():
+        return q.pledge_board(c, **board), q.review_queue(c)  # type: ignore[arg-type]
+
+
+def _program(c: Campaign) -> Campaign:
+    """Another program on the same data (a kiosk, the secretary's app, a script)."""
+    return open_campaign(c.store.root, actor="secretary", clock=c.clock)
+
+
+def test_a_program_that_starts_reads_the_digest_not_the_pledge_files(roster: Campaign) -> None:
+    _fill(roster)
+    first = q.pledge_board(roster, per_page=4), q.review_queue(roster)  # reads the files, keeps the digest
+    assert cache_path(roster.store.root, FILE_NAME).is_file()
+
+    later = _program(roster)
+    board, queue = q.pledge_board(later, per_page=4), q.review_queue(later)
+    assert digest_for(later.store).files_read == 0
+    assert (board, queue) == first == _from_files(later, per_page=4)
+    assert sorted(line.pledge.text for line in queue) == ["承诺 1", "承诺 7"]
+    assert board.total == 6 and len(board.lines) == 4  # two each published, fulfilled and evaluated
+    for page in range(board.pages):
+        assert q.pledge_board(later, page=page, per_page=4) == _from_files(later, page=page, per_page=4)[0]
+    assert q.pledge_board(later, school="实验小学") == _from_files(later, school="实验小学")[0]
+    assert q.pledge_board(later, category="service") == _from_files(later, category="service")[0]
+
+
+def test_a_step_in_another_program_shows_at_once_and_only_its_file_is_read_again(roster: Campaign) -> None:
+    _fill(roster)
+    kiosk = _program(roster)
+    before = q.review_queue(kiosk)
+    read = digest_for(kiosk.store).files_read
+    submitted = before[0]
+    pl.publish_pledge(roster, submitted.id)  # the secretary, in her own program
+    after = q.review_queue(kiosk)
+    assert [line.id for line in after] == [line.id for line in before[1:]]
+    assert digest_for(kiosk.store).files_read == read + 1
+    board = q.pledge_board(kiosk, per_page=50)
+    assert submitted.id in {line.id for line in board.lines}
+    assert board == _from_files(kiosk, per_page=50)[0]
+
+
+def test_a_damaged_or_foreign_digest_is_rebuilt_from_the_files(roster: Campaign) -> None:
+    _fill(roster)
+    q.pledge_board(roster)
+    path = cache_path(roster.store.root, FILE_NAME)
+    expected = _from_files(roster)
+    for damage in (b"", b'{"version": 1, "files": {"pledges_2026/00": 7}}', b"\x00garbage", b"[]"):
+        path.write_bytes(damage)
+        later = _program(roster)
+        assert (q.pledge_board(later), q.review_queue(later)) == expected
+        assert json.loads(path.read_bytes())["version"] >= 1  # written afresh for the next program
+
+
+def test_a_digest_that_cannot_be_written_costs_only_speed(roster: Campaign) -> None:
+    _fill(roster)
+    cache_path(roster.store.root, FILE_NAME).parent.write_text("not a folder")  # the cache folder is a file
+    assert (q.pledge_board(roster), q.review_queue(roster)) == _from_files(roster)
+    later = _program(roster)
+    assert q.review_queue(later) == _from_files(later)[1]
