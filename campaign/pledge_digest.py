@@ -4,21 +4,23 @@ At stress scale this year's and last year's pledges fill ~24 MB of JSON: parsing
 ~0.4 s, far from the 100 ms a person opening the board or the review queue should wait (issue 9). The digest keeps,
 per pledge file (partition) and the signature of the file it was read from:
 
-* a *row* per pledge: ``id``, ``member``, ``category``, ``state``, ``due`` (what the board sorts and counts by);
+* a *row* per pledge: id, member, category, state, due (what the board sorts and counts by);
 * the whole documents of the *submitted* pledges (the review queue; a few hundred at most).
 
 It is derived, never the truth: each entry is used only while its file still has that signature (one ``stat``),
-and a changed file is read again. A program that read any file keeps the digest in ``DATA_DIR/cache/`` for the next
-program to start (:mod:`storage.cache_files`); a missing, damaged or foreign digest is rebuilt from the files.
+and a changed file is read again. A program that read files keeps the digest in ``DATA_DIR/cache/`` for the next
+program to start (:mod:`storage.cache_files`; after :data:`SAVE_AFTER` files, so one pledge step does not rewrite
+it); a missing, damaged or foreign digest is rebuilt from the files.
 Inside a transaction the queries read the files themselves (the transaction may have changed one).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +30,20 @@ from storage.repositories import Pledges
 from storage.store import Signature
 
 #: Bump when the digest's shape changes: a file of another version is rebuilt.
-VERSION = 1
+VERSION = 2
 FILE_NAME = "pledge-digest.json"
-ROW_KEYS = ("id", "member", "category", "state", "due")
 #: Pledges kept whole in the digest: the review queue's.
 WHOLE_STATES = frozenset({"submitted"})
+#: A program rewrites the kept digest once it has read this many pledge files since it last wrote it (a program that
+#: starts reads again only the files changed since: a few milliseconds each), and whenever it built it from nothing.
+SAVE_AFTER = 32
+
+#: A pledge's row: its id, member, category, state and due date (ISO), as stored (a list when read back).
+Row = Sequence[str]
+
+
+def row_of(doc: dict[str, Any]) -> Row:
+    return (doc["id"], doc["member"], doc["category"], doc["state"], doc["due"])
 
 
 @dataclass(frozen=True)
@@ -40,14 +51,14 @@ class FileDigest:
     """One pledge file's digest. A new object whenever the file changed, so callers may key caches on it."""
 
     signature: Signature
-    #: Pledge id → its row (a dict with :data:`ROW_KEYS`; read-only).
-    rows: dict[str, dict[str, Any]]
+    #: A row per pledge, in the file's order (read-only).
+    rows: Sequence[Row]
     #: The whole documents of its pledges in :data:`WHOLE_STATES` (read-only).
     whole: tuple[dict[str, Any], ...]
 
 
 def _digest_of(signature: Signature, table: dict[str, dict[str, Any]]) -> FileDigest:
-    rows = {d["id"]: {k: d[k] for k in ROW_KEYS} for d in table.values()}
+    rows = tuple(row_of(d) for d in table.values())
     return FileDigest(signature, rows, tuple(d for d in table.values() if d["state"] in WHOLE_STATES))
 
 
@@ -61,12 +72,14 @@ class PledgeDigest:
         self._files: dict[str, FileDigest] | None = None
         #: How many pledge files this program parsed to answer from the digest (tests and benchmarks look).
         self.files_read = 0
+        #: Files read since the digest was last written, and whether a digest was found or written.
+        self._unsaved = 0
+        self._on_disk = False
 
     def files(self, years: list[int]) -> Iterator[tuple[str, FileDigest]]:
         """(partition, its digest) for every pledge file of ``years``, each checked against its file now."""
         with self._lock:
             known = self._load()
-            changed = False
             out: list[tuple[str, FileDigest]] = []
             for partition in Pledges(self.store).partitions(years):
                 signature = self.store.signature(partition)
@@ -76,9 +89,9 @@ class PledgeDigest:
                 if entry is None or entry.signature != signature:
                     entry = self._read(partition)
                     known[partition] = entry
-                    changed = True
+                    self._unsaved += 1
                 out.append((partition, entry))
-            if changed:
+            if self._unsaved >= SAVE_AFTER or (self._unsaved and not self._on_disk):
                 self._save(known)
         return iter(out)
 
@@ -94,32 +107,31 @@ class PledgeDigest:
         raw = read_cache(self.path)
         if raw is None:
             return self._files
+        checksum, _, body = raw.partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != checksum:
+            return self._files  # damaged, cut short or not ours: rebuilt from the files
         try:
-            doc = json.loads(raw)
+            doc = json.loads(body)
             if doc.get("version") != VERSION:
                 return self._files
+            # Written by _save below (the checksum says so): the shapes are ours, nothing is converted.
             for partition, entry in doc["files"].items():
-                signature = tuple(int(x) for x in entry["signature"])
-                if len(signature) != 4:
-                    continue
-                rows = {r["id"]: {k: r[k] for k in ROW_KEYS} for r in entry["rows"]}
-                whole = tuple(d for d in entry["whole"] if isinstance(d, dict))
-                self._files[str(partition)] = FileDigest(
-                    (signature[0], signature[1], signature[2], signature[3]), rows, whole
-                )
+                self._files[partition] = FileDigest(tuple(entry["signature"]), entry["rows"], tuple(entry["whole"]))
+            self._on_disk = True
         except (ValueError, TypeError, KeyError, AttributeError):
-            self._files = {}  # damaged or foreign: rebuilt from the files
+            self._files = {}
         return self._files
 
     def _save(self, files: dict[str, FileDigest]) -> None:
         doc = {
             "version": VERSION,
             "files": {
-                p: {"signature": list(e.signature), "rows": list(e.rows.values()), "whole": list(e.whole)}
-                for p, e in files.items()
+                p: {"signature": list(e.signature), "rows": e.rows, "whole": list(e.whole)} for p, e in files.items()
             },
         }
-        write_cache(self.path, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._unsaved = 0
+        self._on_disk = write_cache(self.path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
 
 
 _DIGESTS: weakref.WeakKeyDictionary[Store, PledgeDigest] = weakref.WeakKeyDictionary()

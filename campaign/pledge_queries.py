@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -18,7 +18,7 @@ from storage.records import Pledge, PledgeCategory, PledgeGrade, PledgeState
 
 from . import pledge_rules as rules
 from .context import Campaign
-from .pledge_digest import digest_for
+from .pledge_digest import Row, digest_for, row_of
 from .pledge_ratings import PeerTally, current_window, rated_by, tally_of
 from .pledges import today
 
@@ -134,10 +134,6 @@ def _line(doc: dict[str, Any], members: dict[str, _Who]) -> PledgeLine:
     return PledgeLine(Pledge.from_doc(doc), who.name, who.school)
 
 
-def _sort_key(doc: dict[str, Any], members: dict[str, _Who]) -> tuple[Any, ...]:
-    return (CATEGORY_ORDER.get(doc["category"], 9), _who(members, doc["member"]).key, doc["due"], doc["id"])
-
-
 def _id_key(pledge_id: str) -> tuple[int, int]:
     year, _, n = pledge_id.partition("-")
     return (int(year), int(n)) if year.isdigit() and n.isdigit() else (0, 0)
@@ -167,22 +163,29 @@ def _docs(
         yield d
 
 
-#: Per pledge file: its public pledges with their board sort keys, kept while the file and the roster are the
-#: same objects (snapshots are replaced, never changed, when a file changes).
-_BOARD_CACHE: dict[str, tuple[object, object, list[tuple[tuple[Any, ...], dict[str, Any]]]]] = {}
+#: Per pledge file: its public pledges' rows with their board sort keys, kept while the file's rows and the roster
+#: are the same objects (the digest's rows are replaced, never changed, when a file changes).
+_BOARD_CACHE: dict[str, tuple[object, object, list[tuple[tuple[Any, ...], Row]]]] = {}
 _PUBLIC = frozenset(str(s) for s in rules.PUBLIC)
 
 
 def _public_sorted(
-    c: Campaign, path: str, table: dict[str, dict[str, Any]], roster: object, members: dict[str, _Who]
-) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    c: Campaign, path: str, rows: Sequence[Row], roster: object, members: dict[str, _Who]
+) -> list[tuple[tuple[Any, ...], Row]]:
     cached = _BOARD_CACHE.get(path)
-    if cached is not None and cached[0] is table and cached[1] is roster:
+    if cached is not None and cached[0] is rows and cached[1] is roster:
         return cached[2]
-    rows = sorted((_sort_key(d, members), d) for d in table.values() if d["state"] in _PUBLIC)
+    # The board's order: category (the plan's), the member's school and pinyin, due date, id. Written out, not a
+    # key function: a program that starts sorts ~20,000 rows at stress.
+    order, public = CATEGORY_ORDER, _PUBLIC
+    keyed = sorted(
+        ((order.get(r[2], 9), (members.get(r[1]) or _who(members, r[1])).key, r[4], r[0]), r)
+        for r in rows
+        if r[3] in public
+    )
     if c.store.current() is None:  # a transaction's own copy may still change in place: never kept
-        _BOARD_CACHE[path] = (table, roster, rows)
-    return rows
+        _BOARD_CACHE[path] = (rows, roster, keyed)
+    return keyed
 
 
 def pledge_board(
@@ -205,19 +208,16 @@ def pledge_board(
     root = str(c.store.dir)
     years = _recent_years(c, BOARD_YEARS)
     if c.store.current() is None:  # the digest's rows: no pledge file parsed but the page's (pledge_digest.py)
-        tables: Iterable[tuple[str, dict[str, dict[str, Any]]]] = (
-            (p, f.rows) for p, f in digest_for(c.store).files(years)
-        )
-    else:
-        tables = c.repos.pledges.tables(years)
-    lists = [_public_sorted(c, f"{root}/{p}", table, roster, members) for p, table in tables]
-    merged: Iterable[tuple[tuple[Any, ...], dict[str, Any]]] = heapq.merge(*lists)
+        tables: Iterable[tuple[str, Sequence[Row]]] = ((p, f.rows) for p, f in digest_for(c.store).files(years))
+    else:  # the files as this transaction sees them
+        tables = ((p, tuple(row_of(d) for d in t.values())) for p, t in c.repos.pledges.tables(years))
+    lists = [_public_sorted(c, f"{root}/{p}", rows, roster, members) for p, rows in tables]
+    merged: Iterable[tuple[tuple[Any, ...], Row]] = heapq.merge(*lists)
     if cat is not None or school is not None:
         merged = (
             row
             for row in merged
-            if (cat is None or row[1]["category"] == cat)
-            and (school is None or _who(members, row[1]["member"]).school == school)
+            if (cat is None or row[1][2] == cat) and (school is None or _who(members, row[1][1]).school == school)
         )
         rows = list(merged)
         total = len(rows)
@@ -233,7 +233,7 @@ def pledge_board(
     day = today(c)
     lines = []
     for _, row in rows[page * per_page : (page + 1) * per_page]:
-        d = c.repos.pledges.doc(row["id"])
+        d = c.repos.pledges.doc(row[0])
         if d is None:
             continue
         line = _line(d, members)

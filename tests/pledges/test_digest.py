@@ -3,6 +3,7 @@ and what it shows is what the files say, whichever program changed them and what
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from campaign import pledge_queries as q
@@ -80,11 +81,15 @@ def test_a_damaged_or_foreign_digest_is_rebuilt_from_the_files(roster: Campaign)
     q.pledge_board(roster)
     path = cache_path(roster.store.root, FILE_NAME)
     expected = _from_files(roster)
-    for damage in (b"", b'{"version": 1, "files": {"pledges_2026/00": 7}}', b"\x00garbage", b"[]"):
+    foreign = b'{"version": 2, "files": {"pledges_2026/00": 7}}'
+    signed = hashlib.sha256(foreign).hexdigest().encode() + b"\n" + foreign
+    cut = path.read_bytes()[:-100]
+    for damage in (b"", b"\x00garbage", b"[]", cut, foreign, signed):
         path.write_bytes(damage)
         later = _program(roster)
         assert (q.pledge_board(later), q.review_queue(later)) == expected
-        assert json.loads(path.read_bytes())["version"] >= 1  # written afresh for the next program
+        checksum, _, body = path.read_bytes().partition(b"\n")  # written afresh for the next program
+        assert checksum == hashlib.sha256(body).hexdigest().encode() and json.loads(body)["files"]
 
 
 def test_a_digest_that_cannot_be_written_costs_only_speed(roster: Campaign) -> None:
