@@ -17,7 +17,9 @@ closed-loop clients the mean latency is 50 / throughput (Little's law), so a p99
 offered rate.
 
 Afterwards the store is checked: every answer stored exactly once (matched by its comment), every code used,
-nothing else. Targets (issue 4): >= 300 answers/s (saturated) and p99 <= 100 ms (at 300/s offered). The
+nothing else. Targets (issues 4 and 12), with a kiosk signing in at 10/s: >= 300 answers/s (saturated) and p99
+<= 100 ms (at 300/s offered), on the fresh store and on the stress store, the stress store's throughput and p99
+within 1.2x the fresh store's (flat cost). A script signing in back to back is run and reported too. The
 per-client rate limit stays on, raised so that 80 answers per client are allowed (the flood test is in
 ``tests/web``).
 
@@ -374,7 +376,7 @@ def run_load(
 
 
 # ---------------------------------------------------------------- report
-def report(o: Outcome, clients: int, answers: int) -> str:
+def report(o: Outcome, clients: int, answers: int, *, judged: bool = True) -> str:
     rows = [f"| server | load | answers/s | {TIMING_COLUMNS} | statuses |", "|---|---|---:|---:|---:|---:|---:|---|"]
     pairs = [o.saturated, *([o.offered] if o.offered else [])]
     for pair in pairs:
@@ -407,7 +409,8 @@ def report(o: Outcome, clients: int, answers: int) -> str:
     latency_run = o.offered[0] if o.offered else o.saturated[0]
     p99_ok = latency_run.p99 <= TARGET_P99
     lines.append(
-        f"Targets: >= {TARGET_RATE:.0f} answers/s at saturation {'met' if rate_ok else 'MISSED'}; "
+        ("Targets: " if judged else "Reported, not judged (the targets' load is a kiosk signing in at 10/s): ")
+        + f">= {TARGET_RATE:.0f} answers/s at saturation {'met' if rate_ok else 'MISSED'}; "
         f"p99 <= {TARGET_P99 * 1000:.0f} ms ({latency_run.label.partition(', ')[2]}) {'met' if p99_ok else 'MISSED'}; "
         f"correctness {'ok' if c.ok else 'FAILED'}."
     )
@@ -479,10 +482,14 @@ def main(argv: list[str] | None = None) -> int:
         outcomes[(store, rate)] = outcome
         pace = "back to back" if rate <= 0 else f"at {rate:g}/s"
         about = "10 years of answers (bench/scale.py stress)" if history else "no history"
-        text = f"### {store.capitalize()} ({about}), sign-ins {pace}\n\n" + report(outcome, clients, answers)
+        # A script signing in back to back (one core's worth) is a harsher load than the targets name: reported.
+        judged = rate > 0
+        text = f"### {store.capitalize()} ({about}), sign-ins {pace}\n\n" + report(
+            outcome, clients, answers, judged=judged
+        )
         print(text + "\n", flush=True)
         texts.append(text)
-        met = met and targets_met(outcome)
+        met = met and (targets_met(outcome) if judged else outcome.check.ok)
     if stress is not None:
         flat_ok, flat_text = flat_cost(outcomes[("fresh store", 10.0)], outcomes[("stress store", 10.0)])
         print(flat_text)
