@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage import HOT_PARTITIONS
-from storage.backup import list_backups
 from storage.errors import StoreError
 
 from .context import Campaign
@@ -22,14 +21,18 @@ from .logfile import log_failure, logger
 BACKUP_EVERY = timedelta(hours=24)
 #: How often a long-running process looks whether a backup is due.
 CHECK_EVERY_S = 3600.0
+#: How long a program's first backup check waits for its first screen at most.
+FIRST_CHECK_WAIT_S = 30.0
 
 
 def backup_if_due(c: Campaign, *, every: timedelta = BACKUP_EVERY) -> Path | None:
     """Make an automatic backup if the newest verified one is older than ``every`` (or there is none)."""
-    backups = [b for b in list_backups(c.store) if b.verified and not b.apart]
-    if backups:
+    from storage.backup import iter_backups  # here: a program's start does not need the backup module
+
+    last = next((b for b in iter_backups(c.store) if b.verified and not b.apart), None)
+    if last is not None:
         try:
-            newest = datetime.fromisoformat(backups[0].created)
+            newest = datetime.fromisoformat(last.created)
         except ValueError:
             newest = datetime.min.replace(tzinfo=UTC)
         if datetime.now(UTC) - newest < every:
@@ -55,10 +58,19 @@ def damage_cleared(c: Campaign, damaged: Path | None) -> bool:
 class DailyBackups:
     """A thread that makes the daily backup while a program runs; :meth:`stop` ends it."""
 
-    def __init__(self, c: Campaign, *, check_every_s: float = CHECK_EVERY_S, every: timedelta = BACKUP_EVERY) -> None:
+    def __init__(
+        self,
+        c: Campaign,
+        *,
+        check_every_s: float = CHECK_EVERY_S,
+        every: timedelta = BACKUP_EVERY,
+        after: threading.Event | None = None,
+    ) -> None:
         self.campaign = c
         self.check_every_s = check_every_s
         self.every = every
+        #: Set when the program's first screen is up: the first check waits for it (at most FIRST_CHECK_WAIT_S).
+        self.after = after
         self.made: list[Path] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="daily-backups", daemon=True)
@@ -83,12 +95,18 @@ class DailyBackups:
         return made
 
     def _run(self) -> None:
+        if self.after is not None:
+            # Reading the newest backup's manifest and copying the store compete for the CPU with the first screen.
+            self.after.wait(FIRST_CHECK_WAIT_S)
         while True:
             self.check_now()
             if self._stop.wait(self.check_every_s):
                 return
 
 
-def start_daily_backups(c: Campaign, *, check_every_s: float = CHECK_EVERY_S) -> DailyBackups:
-    """Make the daily backup now if due, then keep checking every ``check_every_s`` until the program ends."""
-    return DailyBackups(c, check_every_s=check_every_s).start()
+def start_daily_backups(
+    c: Campaign, *, check_every_s: float = CHECK_EVERY_S, after: threading.Event | None = None
+) -> DailyBackups:
+    """Make the daily backup now if due (once ``after`` is set, if given), then keep checking every
+    ``check_every_s`` until the program ends."""
+    return DailyBackups(c, check_every_s=check_every_s, after=after).start()

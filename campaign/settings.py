@@ -11,7 +11,7 @@ from storage.records import Settings
 
 from .context import Campaign
 from .errors import Refused
-from .i18n import LANGUAGES, catalog, language, t
+from .i18n import LANGUAGES, known, t
 
 _NON_NEGATIVE = {
     "signin_opens_before_min",
@@ -33,10 +33,9 @@ def setting_names() -> list[str]:
 def describe() -> dict[str, str]:
     """What each setting means, in the active language (``settings_help.toml``); a setting the catalogs do not
     describe yet falls back to the ``#:`` comment above it in :class:`Settings` (a test requires the catalogs)."""
-    known = catalog(language())
     docs = _source_comments()
     for name in setting_names():
-        if f"settings_help.{name}" in known:
+        if known(f"settings_help.{name}"):
             docs[name] = t(f"settings_help.{name}")
     return docs
 

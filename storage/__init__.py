@@ -43,7 +43,12 @@ def open_store(
     damaged file is left exactly as it is.
     """
     store = Store(data_dir, lock_timeout=lock_timeout, allow_network_fs=allow_network_fs)
-    with store.locked():
+    if store.needs_recovery():
+        with store.locked():  # finish what a killed writer left before anything is read
+            for partition in hot:
+                store.read(partition)
+    else:
+        # Nothing half done: every file is whole (commits replace files atomically), so reading needs no lock.
         for partition in hot:
             store.read(partition)
     ensure_schema(store)

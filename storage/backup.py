@@ -346,19 +346,22 @@ def _schema_of(store_dir: Path) -> int | None:
 # ---------------------------------------------------------------------------------------------- listing
 def list_backups(store: Store) -> list[BackupInfo]:
     """The store's own backups, newest first."""
-    out: list[BackupInfo] = []
+    return list(iter_backups(store))
+
+
+def iter_backups(store: Store) -> Iterator[BackupInfo]:
+    """The store's own backups, newest first, each manifest read only when reached (a manifest lists every file's
+    checksum: ~3 MB at stress, and a month of rotation keeps ~30 backups)."""
     try:
-        entries = list(os.scandir(store.backup_dir))
+        entries = sorted(os.scandir(store.backup_dir), key=lambda e: e.name, reverse=True)
     except FileNotFoundError:
-        return []
+        return
     for entry in entries:
         if entry.name.startswith(PARTIAL_PREFIX) or entry.is_symlink():
             continue
         info = read_backup(Path(entry.path))
         if info is not None:
-            out.append(info)
-    out.sort(key=lambda b: b.path.name, reverse=True)
-    return out
+            yield info
 
 
 def _manifest(path: Path) -> dict[str, Any] | None:
@@ -607,6 +610,7 @@ __all__ = [
     "BackupInfo",
     "before_migration_backup",
     "create_backup",
+    "iter_backups",
     "keep_set",
     "list_backups",
     "newest_good_backup",

@@ -53,6 +53,8 @@ def ensure_schema(store: Store, *, current: int | None = None, keep_backups: int
     # Looked up at call time (not bound as a default at import), so the schema in force is the module's.
     current = CURRENT_SCHEMA if current is None else current
 
+    if read_schema(store) == current:  # the usual case, read without the lock (the file is replaced whole)
+        return []
     with store.transaction():
         found = read_schema(store)
         if found is None:

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
-
 if TYPE_CHECKING:
     import asyncio
+
+    from filelock import FileLock
 
 from . import journal
 from .atomic import TMP_SUFFIX, atomic_write, replace_durably, write_temp
@@ -126,12 +126,8 @@ class Store:
         fstype = filesystem_type(self.root)
         if is_network_filesystem(fstype) and not allow_network_fs:
             raise UnsafeFilesystem(self.root, str(fstype))
-        # filelock's lock is re-entrant per thread; our own nesting check (below) sits on top of it.
-        # filelock waits by retrying a non-blocking flock; at its default 50 ms between tries, a process that
-        # commits back to back (a scanner script) wins the lock again and again while others wait for seconds.
-        self._lock = FileLock(
-            self.lock_path, timeout=lock_timeout, preserve_lock_file=True, poll_interval=LOCK_POLL_S, mode=FILE_MODE
-        )
+        self._filelock: FileLock | None = None
+        self._filelock_guard = threading.Lock()
         self._local = threading.local()
         self._snapshots: dict[str, _Snapshot] = {}
         self._paths: dict[str, Path] = {}
@@ -160,9 +156,42 @@ class Store:
         return [f"{prefix}/{n[:-5]}" for n in names]
 
     # -------------------------------------------------------------- locking
+    @property
+    def _lock(self) -> FileLock:
+        """The cross-process lock, made (and ``filelock`` imported: ~15 ms) when first needed, so a program that
+        starts by reading (the kiosk's first screen) does not wait for it."""
+        with self._filelock_guard:
+            if self._filelock is None:
+                from filelock import FileLock
+
+                # filelock's lock is re-entrant per thread; our own nesting check (below) sits on top of it.
+                # filelock waits by retrying a non-blocking flock; at its default 50 ms between tries, a process
+                # that commits back to back (a scanner script) wins the lock again and again while others wait.
+                self._filelock = FileLock(
+                    self.lock_path,
+                    timeout=self.lock_timeout,
+                    preserve_lock_file=True,
+                    poll_interval=LOCK_POLL_S,
+                    mode=FILE_MODE,
+                )
+            return self._filelock
+
+    def needs_recovery(self) -> bool:
+        """Whether a writer left something to finish or clean up (its journal, temporary files): only then must
+        opening the store wait for the lock (:func:`storage.open_store`)."""
+        if (self.root / journal.JOURNAL_NAME).exists():
+            return True
+        try:
+            with os.scandir(self.tmp_dir) as entries:
+                return any(True for _ in entries)
+        except FileNotFoundError:
+            return False
+
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the cross-process lock; on acquiring it, finish or clean up whatever a dead writer left."""
+        from filelock import Timeout
+
         try:
             self._lock.acquire()
         except Timeout as exc:

@@ -100,6 +100,7 @@ class ChuangyouApp(App[int]):
         cursor_blink: bool = True,
         out_of_service: Path | None = None,
         read_ahead: bool = False,
+        on_first_screen: Callable[[], None] | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
@@ -109,6 +110,8 @@ class ChuangyouApp(App[int]):
         #: does; tests leave it off so that nothing reads the store behind their back).
         self.read_ahead = read_ahead
         self._read_ahead_started = False
+        #: Called once the first screen is up (and searchable, at the kiosk).
+        self.on_first_screen = on_first_screen
         self.mode: Mode = mode
         self.settings = settings if settings is not None else campaign.settings
         #: The branch's time zone, read once: every time the kiosk shows is in it.
@@ -178,7 +181,11 @@ class ChuangyouApp(App[int]):
     def start_reading_ahead(self) -> None:
         """After the first screen: read the pledge files and the points index in a thread (campaign.warm_up).
 
-        Once per program, and only if it was asked for (``read_ahead``) and the store is in service."""
+        Once per program, and only if it was asked for (``read_ahead``) and the store is in service. Calls
+        ``on_first_screen`` first (once)."""
+        if self.on_first_screen is not None:
+            self.on_first_screen()
+            self.on_first_screen = None
         if not self.read_ahead or self.out_of_service is not None or self._read_ahead_started:
             return
         self._read_ahead_started = True
@@ -350,8 +357,10 @@ def run_app(
     lang: str | None = None,
     settings: Settings | None = None,
     out_of_service: Path | None = None,
+    on_first_screen: Callable[[], None] | None = None,
 ) -> int:
-    """Run the TUI in ``mode`` ("kiosk" or "admin") until it exits; returns the exit status.
+    """Run the TUI in ``mode`` ("kiosk" or "admin") until it exits; returns the exit status. ``on_first_screen``
+    is called once the first screen is up (what waits for it: the daily backup).
 
     The launcher calls :func:`tui.terminal.prepare` before importing this module.
     """
@@ -362,7 +371,9 @@ def run_app(
     from tui.paste_guard import install
 
     install()  # a paste start without its end must not freeze the keys
-    app = ChuangyouApp(c, mode, settings=settings, out_of_service=out_of_service, read_ahead=True)
+    app = ChuangyouApp(
+        c, mode, settings=settings, out_of_service=out_of_service, read_ahead=True, on_first_screen=on_first_screen
+    )
     app.run()
     if app.recovery_command:
         print(t("fault.command_again", command=app.recovery_command))

@@ -305,3 +305,25 @@ def test_a_long_running_program_keeps_making_daily_backups(roster: Campaign) -> 
         timer.stop(timeout=30)
     assert len(timer.made) >= 3
     assert list_backups(roster.store)[0].verified
+
+
+def test_the_first_daily_backup_waits_for_the_first_screen(roster: Campaign) -> None:
+    first_screen, checked = threading.Event(), threading.Event()
+    timer = DailyBackups(roster, check_every_s=3600, every=timedelta(0), after=first_screen)
+    real = timer.check_now
+
+    def check_now() -> Path | None:
+        assert first_screen.is_set(), "a backup check ran before the first screen was up"
+        result = real()
+        checked.set()
+        return result
+
+    timer.check_now = check_now  # type: ignore[method-assign]
+    timer.start()
+    try:
+        assert not checked.is_set() and list_backups(roster.store) == []
+        first_screen.set()  # what the app does once its first screen is up (ChuangyouApp.on_first_screen)
+        assert checked.wait(60), "no backup check within a minute of the first screen"
+    finally:
+        timer.stop(timeout=30)
+    assert len(timer.made) == 1 and list_backups(roster.store)[0].verified

@@ -15,6 +15,7 @@ from campaign.context import Campaign
 from campaign.roster import add_member, add_school
 from storage.records import AttendanceStatus, SignInMethod, StudySession
 from tests.conftest import NOW
+from tui.app import ChuangyouApp
 from tui.screens.kiosk_find import KioskFind
 from tui.screens.kiosk_home import KioskHome
 from tui.screens.kiosk_pin import KioskPin
@@ -442,3 +443,24 @@ async def test_next_person_typing_on_a_result_starts_their_search(
         await settle(pilot)
         assert isinstance(app.screen, KioskFind) and app.screen.query_one(Input).value == "lh"
         assert "李红" in screen_text(app)
+
+
+async def test_the_first_screen_shows_the_session_and_then_lets_the_backup_start(
+    roster: Campaign, open_session: StudySession, make_app: MakeApp
+) -> None:
+    """The home screen's first paint has the open session (read before painting), and the app says when its first
+    screen is up and searchable: the daily backup waits for that (tui/cli/cmd_app.py)."""
+    told: list[bool] = []
+    holder: list[ChuangyouApp] = []
+    app = make_app(roster, on_first_screen=lambda: told.append(holder[0].roster is not None))
+    holder.append(app)
+    async with app.run_test(size=SIZE) as pilot:
+        home = app.screen
+        assert isinstance(home, KioskHome) and home.view is not None and home.view.session == open_session
+        await settle(pilot)
+        assert told == [True]  # once, with the roster loaded
+        await pilot.press("w")  # a visitor starts a search, then goes home: the home reloads, nobody is told again
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, KioskHome) and told == [True]

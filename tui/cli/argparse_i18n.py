@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from campaign.i18n import catalog, language, t
+from campaign.i18n import known, t
 
 #: argparse's message ids (Python 3.11–3.13) → keys of ``argparse.toml``.
 MESSAGES = {
@@ -64,12 +64,11 @@ def help_key(path: list[str], action: argparse.Action) -> str:
 def fill_help(parser: argparse.ArgumentParser, path: list[str] | None = None) -> None:
     """Give every argument that has no help text its text from ``cli_help.toml`` (walking every subcommand)."""
     path = path or []
-    known = catalog(language())
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for name, sub in action.choices.items():
                 fill_help(sub, [*path, name])
         elif action.help is None:
             key = help_key(path, action)
-            if key in known:
+            if known(key):
                 action.help = t(key)

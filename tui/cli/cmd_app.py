@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,13 @@ def _start(c: Campaign, mode: str, args: argparse.Namespace) -> int:
     from tui.app import run_app  # Textual is imported only when a screen is opened
 
     setup_logging(c.store.root)
-    # The daily backup runs beside the app, in a thread (never the UI's), for as long as the app runs: it never
-    # delays the first screen, and a kiosk that runs for weeks makes one a day. Failures go to the log.
-    backups = start_daily_backups(c)
+    # The daily backup runs beside the app, in a thread (never the UI's), for as long as the app runs: it starts
+    # once the first screen is up (or after FIRST_CHECK_WAIT_S), and a kiosk that runs for weeks makes one a day.
+    # Failures go to the log.
+    first_screen = threading.Event()
+    backups = start_daily_backups(c, after=first_screen)
     try:
-        code: int = run_app(c, mode, lang=getattr(args, "lang", None))
+        code: int = run_app(c, mode, lang=getattr(args, "lang", None), on_first_screen=first_screen.set)
     finally:
         backups.stop(timeout=0)
     return code
