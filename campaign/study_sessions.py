@@ -273,10 +273,15 @@ def sessions_on(c: Campaign, day: date) -> list[StudySession]:
     return [s for s in c.repos.sessions.all() if s.start.astimezone(c.tz).date() == day]
 
 
+def _not_over(c: Campaign, now: datetime) -> list[StudySession]:
+    """The sessions that can be open or scheduled at ``now`` (a day of margin for time zones)."""
+    return c.repos.sessions.not_over_before(now.astimezone(c.tz).date() - timedelta(days=1))
+
+
 def current_session(c: Campaign) -> StudySession | None:
     """The session the kiosk signs into now: the open one starting closest to now."""
     now = c.now()
-    open_ = [s for s in c.repos.sessions.all() if state_of(s, now) is SessionState.OPEN]
+    open_ = [s for s in _not_over(c, now) if state_of(s, now) is SessionState.OPEN]
     if not open_:
         return None
     return min(open_, key=lambda s: abs((s.start - now).total_seconds()))
@@ -284,5 +289,5 @@ def current_session(c: Campaign) -> StudySession | None:
 
 def next_session(c: Campaign) -> StudySession | None:
     now = c.now()
-    upcoming = [s for s in c.repos.sessions.all() if state_of(s, now) is SessionState.SCHEDULED]
+    upcoming = [s for s in _not_over(c, now) if state_of(s, now) is SessionState.SCHEDULED]
     return min(upcoming, key=lambda s: s.start) if upcoming else None

@@ -196,6 +196,20 @@ class Sessions:
             self._built_from, self._sorted = docs, tuple(built)
         return list(self._sorted)
 
+    def not_over_before(self, day: date) -> list[StudySession]:
+        """The sessions that may still be open or to come on ``day`` or later: those ending on ``day`` or later
+        (by the date written in their end, give or take a time zone: callers pass a day of margin), those whose
+        sign-in stays open for over a day after their end, and those the secretary forced open; sorted like
+        :meth:`all`. Only these are built, not years of past sessions."""
+        cutoff = day.isoformat()
+        docs = _docs(self.store, "sessions", "sessions").values()
+        kept = (
+            d
+            for d in docs
+            if d["end"][:10] >= cutoff or d.get("forced") == "open" or int(d.get("closes_after_min", 0)) > 1440
+        )
+        return sorted((StudySession.from_doc(d) for d in kept), key=lambda s: (s.start, s.id))
+
     def get(self, session_id: int) -> StudySession | None:
         doc = _docs(self.store, "sessions", "sessions").get(str(session_id))
         return StudySession.from_doc(doc) if doc else None

@@ -91,3 +91,20 @@ def test_a_schedule_of_a_bad_length_creates_nothing(branch: Campaign) -> None:
     with pytest.raises(Refused):
         series.create_series(branch, "x", NOW, NOW + timedelta(hours=1), repeat="weekly", count=0)
     assert ss.list_sessions(branch) == []
+
+
+def test_the_kiosk_finds_the_session_of_now_whatever_the_history(roster: Campaign, clock: FixedClock) -> None:
+    """Only sessions that can still be open or to come are built; the ones a person expects are all found: one
+    reopened by the secretary weeks after it ended, one running over midnight, the next one months ahead."""
+    now = clock.now()
+    old = ss.create_session(roster, "上月学习", now - timedelta(days=30), now - timedelta(days=30, hours=-1))
+    for weeks in range(1, 6):
+        ss.create_session(roster, f"第{weeks}周", now - timedelta(weeks=weeks), now - timedelta(weeks=weeks, hours=-1))
+    later = ss.create_session(roster, "下学期", now + timedelta(days=90), now + timedelta(days=90, hours=2))
+    assert ss.current_session(roster) is None and ss.next_session(roster) == later
+    overnight = ss.create_session(roster, "通宵读书", now - timedelta(hours=20), now + timedelta(hours=1))
+    assert ss.current_session(roster) == overnight
+    reopened = ss.open_now(roster, old.id)
+    assert {ss.current_session(roster), ss.next_session(roster)} == {overnight, later}
+    ss.cancel_session(roster, overnight.id)
+    assert ss.current_session(roster) == reopened
