@@ -85,9 +85,13 @@ def _ready(app: Any) -> None:
 
 
 def _child_kiosk(data_dir: str) -> int:
-    """Run ``chuangyou --data-dir DIR kiosk`` headless; print the monotonic time the home screen was painted."""
+    """Run ``chuangyou --data-dir DIR kiosk`` headless; print the monotonic time the home screen was painted.
+
+    The process is the ``chuangyou`` command as far as the launcher can tell (``tui.cli.startup``): imported first,
+    with its command line, as the console script imports it."""
+    sys.argv = ["chuangyou", "--data-dir", data_dir, "kiosk"]
+    import tui.cli  # first, as the console script: its start-up guards run at import
     from tui import app as tui_app
-    from tui.cli import main
     from tui.screens.kiosk_home import KioskHome
 
     painted = KioskHome.on_kiosk_home_loaded
@@ -103,7 +107,7 @@ def _child_kiosk(data_dir: str) -> int:
         return run(self, headless=True, size=SIZE)
 
     tui_app.ChuangyouApp.run = headless  # type: ignore[method-assign]
-    return main(["--data-dir", data_dir, "kiosk"])
+    return tui.cli.main()
 
 
 def _child_minimal() -> int:

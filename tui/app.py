@@ -9,6 +9,7 @@ input any screen goes back home and forgets who was there.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -68,6 +69,8 @@ KIOSK_ACTIONS = frozenset({"leave", "suspend", "toggle_language", "focus_next", 
 TERMINAL_CHECK_S = 1.0
 #: How long a graceful exit may take once the terminal is gone.
 TERMINAL_GONE_EXIT_S = 2.0
+#: Garbage collection resumes at the latest this long after the app is mounted (see ChuangyouApp.end_start_up).
+START_UP_LATEST_S = 10.0
 
 
 def terminal_attached() -> bool:
@@ -175,14 +178,25 @@ class ChuangyouApp(App[int]):
             self.set_interval(TERMINAL_CHECK_S, self.exit_if_terminal_gone, name="terminal")
         if self.mode == "admin":
             self.call_after_refresh(self.start_reading_ahead)
+        # Whatever the first screen (out of service, say), collection resumes soon after the start.
+        self.set_timer(START_UP_LATEST_S, self.end_start_up, name="start-up")
         # The kiosk starts reading ahead once its home screen has its session and its roster (KioskHome): before
         # that, a thread parsing years of files would slow the first screen down.
+
+    def end_start_up(self) -> None:
+        """Resume garbage collection if the launcher paused it for the start (``tui.cli.startup``), with what the
+        start made frozen out of it: those objects live as long as the program, and a long-running kiosk need not
+        look through them at every collection. Otherwise nothing."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def start_reading_ahead(self) -> None:
         """After the first screen: read the pledge files and the points index in a thread (campaign.warm_up).
 
         Once per program, and only if it was asked for (``read_ahead``) and the store is in service. Calls
         ``on_first_screen`` first (once)."""
+        self.end_start_up()
         if self.on_first_screen is not None:
             self.on_first_screen()
             self.on_first_screen = None

@@ -9,11 +9,13 @@ module here adds its subcommands. Output cut short by a closed pipe (``| head -1
 from __future__ import annotations
 
 # First, before the heavier imports below: ctrl+c during start-up must not print a traceback (see startup.py).
-from .startup import guard_interrupts
+from .startup import guard_interrupts, pause_gc_for_start_up
 
 guard_interrupts()
+pause_gc_for_start_up()
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import importlib  # noqa: E402
 import pkgutil  # noqa: E402
 import sys  # noqa: E402
@@ -99,6 +101,8 @@ def _main(argv: Sequence[str] | None) -> int:
     command = next((a for a in rest if not a.startswith("-")), None)
     asks_for_help = any(a in ("-h", "--help", "--version") for a in rest)
     tui_only = (command is None or command in APP_COMMANDS) and not asks_for_help
+    if not tui_only:
+        gc.enable()  # paused only for a screen's start (startup.pause_gc_for_start_up)
     parser = build_parser(["cmd_app"] if tui_only else None)
     args = parser.parse_args(args_list)
     common.json_output = bool(getattr(args, "json", False))
