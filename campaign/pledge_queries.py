@@ -6,6 +6,7 @@ at stress scale holds ~10,000 pledges). Names and schools come from the roster a
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 from collections import Counter
@@ -18,7 +19,7 @@ from storage.records import Pledge, PledgeCategory, PledgeGrade, PledgeState
 
 from . import pledge_rules as rules
 from .context import Campaign
-from .pledge_digest import Row, digest_for, row_of
+from .pledge_digest import FileDigest, Row, digest_for, row_of
 from .pledge_ratings import PeerTally, current_window, rated_by, tally_of
 from .pledges import today
 
@@ -199,16 +200,34 @@ def pledge_board(
     """The public board: published, fulfilled, evaluated and unkept (未兑现, with its reason) pledges of this year
     and last year, by category, then school, then member; ``page`` is 0-based and clamped.
 
-    Each file's public pledges are kept sorted while the file is unchanged, so opening the board merges
-    ~128 short sorted lists instead of sorting ~20,000 pledges at stress scale.
+    The whole board's order is kept (in the pledge digest, for the next program too) while no pledge file and
+    not the roster changed; otherwise each file's public pledges, kept sorted while the file is unchanged, are
+    merged: ~512 short sorted lists instead of sorting ~20,000 pledges at stress scale.
     """
     cat = str(rules.category(category)) if category else None
+    roster_file = c.store.signature("core")  # before the roster is read: a change in between sorts again next time
     roster = c.repos.members.table()
     members = _members(c)
     root = str(c.store.dir)
     years = _recent_years(c, BOARD_YEARS)
+    per_page = max(1, per_page)
     if c.store.current() is None:  # the digest's rows: no pledge file parsed but the page's (pledge_digest.py)
-        tables: Iterable[tuple[str, Sequence[Row]]] = ((p, f.rows) for p, f in digest_for(c.store).files(years))
+        digest = digest_for(c.store)
+        files = list(digest.files(years))
+        if cat is None and school is None:
+            # The whole board's order, kept while no pledge file and not the roster changed since it was sorted.
+            key = ",".join(map(str, years))
+            fingerprint = _fingerprint(files, roster_file)
+            ids = digest.board_order(key, fingerprint)
+            if ids is None:
+                lists = [_public_sorted(c, f"{root}/{p}", f.rows, roster, members) for p, f in files]
+                ids = [row[0] for _, row in heapq.merge(*lists)]
+                digest.keep_board_order(key, fingerprint, ids)
+            pages = max(1, -(-len(ids) // per_page))
+            page = min(max(0, page), pages - 1)
+            docs = (c.repos.pledges.doc(i) for i in ids[page * per_page : (page + 1) * per_page])
+            return _board_page(c, [d for d in docs if d is not None], members, page, pages, len(ids))
+        tables: Iterable[tuple[str, Sequence[Row]]] = ((p, f.rows) for p, f in files)
     else:  # the files as this transaction sees them
         tables = ((p, tuple(row_of(d) for d in t.values())) for p, t in c.repos.pledges.tables(years))
     lists = [_public_sorted(c, f"{root}/{p}", rows, roster, members) for p, rows in tables]
@@ -224,18 +243,27 @@ def pledge_board(
     else:
         total = sum(len(x) for x in lists)
         rows = []
-    per_page = max(1, per_page)
     pages = max(1, -(-total // per_page))
     page = min(max(0, page), pages - 1)
     if cat is None and school is None:
         rows = list(itertools.islice(merged, (page + 1) * per_page))
+    shown = (c.repos.pledges.doc(row[0]) for _, row in rows[page * per_page : (page + 1) * per_page])
+    return _board_page(c, [d for d in shown if d is not None], members, page, pages, total)
+
+
+def _fingerprint(files: list[tuple[str, FileDigest]], roster: object) -> str:
+    """What a board order was sorted from: every pledge file's signature and the roster file's."""
+    text = repr(([(p, f.signature) for p, f in files], roster))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _board_page(
+    c: Campaign, docs: list[dict[str, Any]], members: dict[str, _Who], page: int, pages: int, total: int
+) -> BoardPage:
     days = c.settings.pledge_publicity_days
     day = today(c)
     lines = []
-    for _, row in rows[page * per_page : (page + 1) * per_page]:
-        d = c.repos.pledges.doc(row[0])
-        if d is None:
-            continue
+    for d in docs:
         line = _line(d, members)
         published = line.pledge.published_at
         until = published.astimezone(c.tz).date() + timedelta(days=days) if published else None
@@ -256,6 +284,7 @@ def warm_up(c: Campaign) -> None:
     so that the first screen that opens them does not pay for parsing the files."""
     pledge_board(c)
     review_queue(c)
+    digest_for(c.store).save_if_changed()  # for the next program to start
 
 
 def list_pledges(

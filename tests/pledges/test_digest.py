@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
+
 from campaign import pledge_queries as q
 from campaign import pledges as pl
 from campaign.context import Campaign, open_campaign
 from campaign.pledge_digest import FILE_NAME, digest_for
-from campaign.roster import add_member
+from campaign.roster import add_member, edit_member
 from storage.cache_files import cache_path
 from storage.records import PledgeState
 
@@ -98,3 +100,37 @@ def test_a_digest_that_cannot_be_written_costs_only_speed(roster: Campaign) -> N
     assert (q.pledge_board(roster), q.review_queue(roster)) == _from_files(roster)
     later = _program(roster)
     assert q.review_queue(later) == _from_files(later)[1]
+
+
+def test_the_board_order_is_kept_until_a_pledge_or_the_roster_changes(
+    roster: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(roster)
+    q.pledge_board(roster)  # sorts, and keeps the order in the digest
+    later = _program(roster)
+    expected = _from_files(later, page=1, per_page=4)[0]
+    with monkeypatch.context() as m:
+        m.setattr(q, "_public_sorted", _must_not_sort)
+        assert q.pledge_board(later, page=1, per_page=4) == expected
+    # A member moves school: the board's order changes, in every program.
+    edit_member(roster, "D003", school="实验小学")
+    again = _program(roster)
+    for page in range(2):
+        assert q.pledge_board(again, page=page, per_page=4) == _from_files(again, page=page, per_page=4)[0]
+    bring_to(roster, PledgeState.PUBLISHED, member="D000", text="新的承诺")  # and a pledge is published
+    third = _program(roster)
+    assert q.pledge_board(third, per_page=50) == _from_files(third, per_page=50)[0]
+    assert "新的承诺" in {line.pledge.text for line in q.pledge_board(third, per_page=50).lines}
+
+
+def _must_not_sort(*args: object) -> object:
+    raise AssertionError("the board was sorted again though nothing changed")
+
+
+def test_an_empty_board_stays_empty_in_the_next_program(roster: Campaign) -> None:
+    bring_to(roster, PledgeState.SUBMITTED)  # a pledge, but none on the board yet
+    assert q.pledge_board(roster).total == 0
+    later = _program(roster)
+    board = q.pledge_board(later)
+    assert (board.total, board.pages, board.lines) == (0, 1, ())
+    assert [line.pledge.state for line in q.review_queue(later)] == [PledgeState.SUBMITTED]
