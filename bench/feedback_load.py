@@ -102,7 +102,7 @@ def serve(kind: str, data_dir: Path, port: int) -> None:
     import uvicorn
 
     from web.guard import RateLimit
-    from web.server import server_config
+    from web.server import prepare_process, server_config
 
     if kind == "feedback":
         from campaign.context import open_campaign
@@ -123,6 +123,7 @@ def serve(kind: str, data_dir: Path, port: int) -> None:
 
         config = server_config(open_campaign(data_dir, actor="web"), HOST, port)
         config.app = Starlette(routes=[Route("/f/{code}", answer, methods=["POST"])])
+    prepare_process()  # as chuangyou serve does
     uvicorn.Server(config).run()
 
 

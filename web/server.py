@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import socket
 
 import uvicorn
@@ -58,9 +59,17 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(c: Campaign, host: str, port: int, *, sock: socket.socket | None = None) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM), on ``sock`` if given (see :func:`listen`)."""
     c.actor = "web"
-    raise_open_file_limit()
+    prepare_process()
     server = uvicorn.Server(server_config(c, host, port, log_level="info"))
     server.run(sockets=[sock] if sock is not None else None)
+
+
+def prepare_process() -> None:
+    """What a server process does once before serving: room for many connections, and what the start made (the
+    framework, the roster, ~10^5 objects that live as long as the server) frozen out of garbage collection, so a
+    collection in the middle of a load of answers does not look through all of it again."""
+    raise_open_file_limit()
+    gc.freeze()
 
 
 def raise_open_file_limit(wanted: int = 8192) -> None:
