@@ -84,12 +84,8 @@ def _canonical_key(doc: dict[str, Any]) -> str:
 def _write_canonical(store: Store, partition: str, name: str, new: list[dict[str, Any]]) -> None:
     """Add ``new`` documents to table ``name`` of ``partition`` and rewrite the table in a canonical order (sorted
     by content, ids 1..n), for records whose order of arrival must not be readable from the file (see issue 7:
-    answers and used slips). Nothing may refer to these documents by id.
-
-    The file as it is now (under the transaction's lock) is read, not copied: nothing here changes a document or a
-    table in place, the new table is a new dict (a private copy was parsed afresh at every group commit: ~60 KB
-    for a month's bucket of answers at stress). Documents of these tables are never changed in place anywhere."""
-    data = store.read(partition)
+    answers and used slips). Nothing may refer to these documents by id."""
+    data = store.read(partition, for_update=True)
     docs = list(data.get(name, {}).values())
     if data.get(_CANONICAL) != _CANONICAL_MARK:
         # Written before tables were kept in order (in the order of use): sorted once, then kept sorted.

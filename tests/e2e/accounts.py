@@ -83,6 +83,10 @@ def temporary_account(prefix: str) -> Iterator[tuple[str, str]]:
     try:
         yield user, group
     finally:
-        subprocess.run(["pkill", "-KILL", "-u", user], check=False)
+        # userdel refuses an account that still has processes: kill them and wait until they are gone.
+        for _ in range(100):
+            subprocess.run(["pkill", "-KILL", "-u", user], check=False)
+            if subprocess.run(["pgrep", "-u", user], capture_output=True, check=False).returncode != 0:
+                break
         subprocess.run(["userdel", "--remove", user], check=False, capture_output=True)
         subprocess.run(["groupdel", group], check=False, capture_output=True)

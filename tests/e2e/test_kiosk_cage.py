@@ -6,6 +6,7 @@ screenshot and tesseract reads it back, an independent check that the glyphs are
 from __future__ import annotations
 
 import os
+import pwd
 import shlex
 import shutil
 import subprocess
@@ -29,6 +30,33 @@ pytestmark = pytest.mark.e2e
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 TITLE = "创先争优动员会"
+
+
+def remove_x_leftovers(uid: int | None = None) -> None:
+    """Remove the X display socket and lock cage's XWayland made for a test account (``uid``), or, with no
+    ``uid``, those of test accounts (``cy...``) or of accounts that are gone: cage refuses to start (it cannot
+    create XWayland) while ``/tmp/.X11-unix`` belongs to another account, so one run would break every later
+    one on the machine."""
+    x11 = Path("/tmp/.X11-unix")
+    leftovers = [x11, *Path("/tmp").glob(".X*-lock")]
+    for path in leftovers:
+        try:
+            owner = path.lstat().st_uid
+        except FileNotFoundError:
+            continue
+        if owner == 0 or (uid is not None and owner != uid):
+            continue
+        if uid is None:
+            try:
+                name = pwd.getpwuid(owner).pw_name
+            except KeyError:
+                name = ""  # an account that is gone
+            if name and not name.startswith("cy"):
+                continue  # a real account's display: not ours to remove (test accounts are named cy...)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def kiosk_command(chuangyou: Path, data_dir: Path) -> list[str]:
@@ -62,6 +90,7 @@ def test_the_kiosk_under_cage_and_foot_draws_its_chinese_text() -> None:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     chuangyou = launcher()
+    remove_x_leftovers()  # of an earlier run whose account is gone
     with temporary_account("cykiosk") as (user, group):
         data_dir = Path(tempfile.mkdtemp(prefix="chuangyou-kiosk-"))
         runtime = Path(tempfile.mkdtemp(prefix="chuangyou-xdg-"))
@@ -110,6 +139,7 @@ def test_the_kiosk_under_cage_and_foot_draws_its_chinese_text() -> None:
             if cage is not None:
                 os.killpg(cage.pid, 15)
                 cage.wait(timeout=20)
+            remove_x_leftovers(pwd.getpwnam(user).pw_uid)
             shutil.rmtree(data_dir, ignore_errors=True)
             shutil.rmtree(runtime, ignore_errors=True)
             remove_launcher(chuangyou)

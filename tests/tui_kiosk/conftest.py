@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from campaign.context import Campaign
 from campaign.study_sessions import create_session
@@ -71,9 +72,17 @@ def screen_text(app: ChuangyouApp) -> str:
 
 
 async def settle(pilot: Pilot[int]) -> None:
-    """Let workers finish and their messages land (no fixed sleeps)."""
+    """Let workers finish and their messages land (no fixed sleeps).
+
+    An exclusive worker (the home screen's store poll, twice a second) is cancelled when the next one starts; on a
+    busy machine that happens while we wait, and is no failure: the next round waits for its successor."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for _replaced in range(10):
+            try:
+                await pilot.app.workers.wait_for_complete()
+                break
+            except WorkerCancelled:
+                continue
         await pilot.pause()
 
 
