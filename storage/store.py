@@ -352,21 +352,14 @@ class Store:
                     return snap.data
             except FileNotFoundError:
                 return {}
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:
+        current = self._snapshots.get(partition)
+        found = self._read_file(path, skip_if=current.signature if current is not None else None)
+        if found is None:
             return {}
-        except PermissionError as exc:
-            raise StoreNoPermission(path, self.root, "read") from exc
-        try:
-            sig = _signature(os.fstat(fd))
-            snap = self._snapshots.get(partition)
-            if snap is not None and snap.signature == sig:
-                return snap.data
-            with os.fdopen(os.dup(fd), "rb") as fh:
-                raw = fh.read()
-        finally:
-            os.close(fd)
+        sig, raw = found
+        if raw is None:  # another thread parsed this very file meanwhile
+            assert current is not None
+            return current.data
         data = self._parse(path, raw)
         with self._snapshot_guard:
             self._snapshots[partition] = _Snapshot(sig, data)
@@ -376,19 +369,29 @@ class Store:
         """Parse a partition from disk without keeping a snapshot, with the signature of the file parsed (None and
         empty if missing): for indexes that derive what they need from a file and keep only that."""
         path = self.path(partition)
+        found = self._read_file(path)
+        if found is None:
+            return None, {}
+        sig, raw = found
+        return sig, self._parse(path, raw or b"")
+
+    def _read_file(self, path: Path, *, skip_if: Signature | None = None) -> tuple[Signature, bytes | None] | None:
+        """The file's signature and bytes, from one open (so they belong together); None if it is missing, no bytes
+        if its signature is ``skip_if`` (already parsed)."""
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
-            return None, {}
+            return None
         except PermissionError as exc:
             raise StoreNoPermission(path, self.root, "read") from exc
         try:
             sig = _signature(os.fstat(fd))
+            if sig == skip_if:
+                return sig, None
             with os.fdopen(os.dup(fd), "rb") as fh:
-                raw = fh.read()
+                return sig, fh.read()
         finally:
             os.close(fd)
-        return sig, self._parse(path, raw)
 
     def write(self, partition: str, data: Data) -> None:
         txn = self.current()
