@@ -6,7 +6,7 @@ grouped (``K7QM-2XHD-9RTWP``); whatever they type is normalised (case, dashes, s
 
 An answer is stored **without** its code. The code is marked used in the same transaction, without any time,
 in a set kept sorted by code; answers are kept sorted by content: neither order, ids nor a time ties an answer to
-its slip (see ``storage.repositories.Tokens``).
+its slip (see ``storage.slips.Tokens``).
 Every path (the web form, the kiosk) goes through :func:`open_slip` and :func:`answer`.
 """
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from storage import Store
 from storage.cache_files import cache_path, read_cache, write_cache
-from storage.repositories import Pledges
+from storage.pledge_repos import Pledges
 from storage.store import Signature
 
 #: Bump when the digest's shape changes: a file of another version is rebuilt.

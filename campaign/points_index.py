@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 from storage import Store
 from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrade
-from storage.repositories import PLEDGE_FOLDER, Pledges
+from storage.pledge_repos import PLEDGE_FOLDER, Pledges
 
 from . import dir_watch
 from .context import Campaign

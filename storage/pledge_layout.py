@@ -1,5 +1,5 @@
 """Schema 1 → 2: pledges move from one file per year (``pledges/<year>``) to small files per year and member
-(``pledges_<year>/<bb>``, see :class:`storage.repositories.Pledges`).
+(``pledges_<year>/<bb>``, see :class:`storage.pledge_repos.Pledges`).
 
 Before schema 2 nothing but the demo district wrote pledges, so their ids (``<year>-<n>``) are assigned afresh;
 the old files are left empty (a file is never deleted inside a transaction).
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def pledges_by_member_bucket(store: Store) -> None:
     from .records import Pledge
-    from .repositories import Pledges
+    from .pledge_repos import Pledges
 
     repo = Pledges(store)
     for partition in store.partitions("pledges"):

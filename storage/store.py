@@ -441,6 +441,15 @@ class Store:
         except FileNotFoundError:
             return None
 
+    def size(self, partition: str) -> int:
+        """The partition's size in bytes as this thread sees it: as the current transaction would write it if it
+        changed the partition, else its file's (0 if there is none)."""
+        txn = self.current()
+        if txn is not None and partition in txn.dirty:
+            return len(encode(txn.staged[partition]))
+        sig = self.signature(partition)
+        return 0 if sig is None else sig[1]
+
     def generation(self) -> tuple[tuple[str, int], ...]:
         """A cheap fingerprint that changes whenever any partition is committed (directory mtimes)."""
         dirs = [self.dir, *(Path(e.path) for e in os.scandir(self.dir) if e.is_dir())]

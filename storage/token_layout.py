@@ -1,5 +1,5 @@
 """Schema 3 → 4: slip codes move from ``tokens/<xx>`` (every year's codes in one file per two letters) to
-``tokens_<yyyy>/<xx>`` (by the year of their batch, see :func:`storage.repositories.token_partition`).
+``tokens_<yyyy>/<xx>`` (by the year of their batch, see :func:`storage.slips.token_partition`).
 
 A code keeps its record unchanged; only the file it is kept in changes. The old files are left empty (a file is
 never deleted inside a transaction).
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def tokens_by_year(store: Store) -> None:
     from .records import FeedbackToken
-    from .repositories import LEGACY_TOKENS, Tokens
+    from .slips import LEGACY_TOKENS, Tokens
 
     repo = Tokens(store)
     for partition in store.partitions(LEGACY_TOKENS):

@@ -10,7 +10,8 @@ from campaign.clock import FixedClock
 from campaign.context import Campaign, open_campaign
 from storage import open_store, schema
 from storage.records import FeedbackToken
-from storage.repositories import Repositories, token_partition
+from storage.repositories import Repositories
+from storage.slips import token_partition
 from storage.tinystore import tinydb_for
 
 

@@ -9,7 +9,8 @@ from campaign import pledges as pl
 from campaign.context import Campaign, open_campaign
 from campaign.roster import add_member
 from storage.records import Pledge, PledgeCategory, PledgeState
-from storage.repositories import PLEDGE_BUCKETS, Repositories, pledge_bucket, rating_partition
+from storage.pledge_repos import PLEDGE_BUCKETS, pledge_bucket, rating_partition
+from storage.repositories import Repositories
 
 from ..conftest import SHANGHAI
 from .conftest import DUE
