@@ -101,12 +101,11 @@ def serve(kind: str, data_dir: Path, port: int) -> None:
     """Child process: serve the feedback app (``kind`` "feedback") or the bare anchor ("bare") until SIGTERM."""
     import uvicorn
 
+    from campaign.context import open_campaign
     from web.guard import RateLimit
     from web.server import prepare_process, server_config
 
     if kind == "feedback":
-        from campaign.context import open_campaign
-
         c = open_campaign(data_dir, actor="web")
         config = server_config(c, HOST, port, rate_limit=RateLimit(burst=1000, per_second=100))
     else:
@@ -119,11 +118,10 @@ def serve(kind: str, data_dir: Path, port: int) -> None:
             await request.body()
             return RedirectResponse("/thanks", status_code=303)
 
-        from campaign.context import open_campaign
-
-        config = server_config(open_campaign(data_dir, actor="web"), HOST, port)
+        c = open_campaign(data_dir, actor="web")
+        config = server_config(c, HOST, port)
         config.app = Starlette(routes=[Route("/f/{code}", answer, methods=["POST"])])
-    prepare_process()  # as chuangyou serve does
+    prepare_process(c)  # as chuangyou serve does
     uvicorn.Server(config).run()
 
 

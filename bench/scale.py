@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from campaign.names import pinyin_keys
 from storage import Store, open_store, tinydb_for
+from storage.pledge_repos import PLEDGE_BUCKETS, pledge_bucket, pledge_partition
 from storage.records import (
     Attendance,
     AttendanceStatus,
@@ -53,7 +54,6 @@ from storage.records import (
     SignInMethod,
     StudySession,
 )
-from storage.pledge_repos import PLEDGE_BUCKETS, pledge_bucket, pledge_partition
 from storage.repositories import Repositories
 
 #: Bump when the generated data changes shape, so caches are rebuilt.

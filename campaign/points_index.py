@@ -26,8 +26,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage import Store
-from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrade
 from storage.pledge_repos import PLEDGE_FOLDER, Pledges
+from storage.records import AttendanceStatus, FeedbackOption, Member, PledgeGrade
 
 from . import dir_watch
 from .context import Campaign

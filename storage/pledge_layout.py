@@ -14,8 +14,8 @@ if TYPE_CHECKING:
 
 
 def pledges_by_member_bucket(store: Store) -> None:
-    from .records import Pledge
     from .pledge_repos import Pledges
+    from .records import Pledge
 
     repo = Pledges(store)
     for partition in store.partitions("pledges"):

@@ -99,6 +99,15 @@ class Tokens:
             self._years = (mtime, found)
         return self._years[1]
 
+    def read_ahead(self) -> int:
+        """Parse the newest year's code files into the store's snapshots (every lookup starts there); returns how
+        many files were read."""
+        years = self.years()
+        files = self.store.partitions(f"tokens_{years[0]}") if years else []
+        for partition in files:
+            self.store.read(partition)
+        return len(files)
+
     def _partitions(self) -> Iterator[str]:
         for year in self.years():
             yield from self.store.partitions(f"tokens_{year}")

@@ -9,6 +9,7 @@ import uvicorn
 
 from campaign.context import Campaign
 from campaign.errors import Refused
+from campaign.warm_up import warm_up_server
 
 from .app import create_app
 from .guard import RateLimit
@@ -59,16 +60,18 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(c: Campaign, host: str, port: int, *, sock: socket.socket | None = None) -> None:
     """Serve until interrupted (Ctrl+C or SIGTERM), on ``sock`` if given (see :func:`listen`)."""
     c.actor = "web"
-    prepare_process()
+    prepare_process(c)
     server = uvicorn.Server(server_config(c, host, port, log_level="info"))
     server.run(sockets=[sock] if sock is not None else None)
 
 
-def prepare_process() -> None:
-    """What a server process does once before serving: room for many connections, and what the start made (the
-    framework, the roster, ~10^5 objects that live as long as the server) frozen out of garbage collection, so a
-    collection in the middle of a load of answers does not look through all of it again."""
+def prepare_process(c: Campaign) -> None:
+    """What a server process does once before serving: room for many connections, this year's slip codes read
+    (``campaign.warm_up.warm_up_server``), and what the start made (the framework, the roster, the codes: ~10^5
+    objects that live as long as the server) frozen out of garbage collection, so a collection in the middle of a
+    load of answers does not look through all of it again."""
     raise_open_file_limit()
+    warm_up_server(c)
     gc.freeze()
 
 

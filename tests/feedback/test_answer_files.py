@@ -3,6 +3,8 @@ so that an answer's commit rewrites a small file however many answers the month 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from campaign import feedback as fb
@@ -16,7 +18,7 @@ SMALL_FILE = 1024
 GROUP = 8
 
 
-def _answer_in_groups(c: Campaign, codes: list[str], option: str) -> None:
+def _answer_in_groups(c: Campaign, codes: Sequence[str], option: str) -> None:
     for i in range(0, len(codes), GROUP):
         requests = [fb.AnswerRequest(code, option, "谢谢老师") for code in codes[i : i + GROUP]]
         assert fb.answer_many(c, requests) == [None] * len(requests)

@@ -8,8 +8,8 @@ from pathlib import Path
 from campaign import pledges as pl
 from campaign.context import Campaign, open_campaign
 from campaign.roster import add_member
-from storage.records import Pledge, PledgeCategory, PledgeState
 from storage.pledge_repos import PLEDGE_BUCKETS, pledge_bucket, rating_partition
+from storage.records import Pledge, PledgeCategory, PledgeState
 from storage.repositories import Repositories
 
 from ..conftest import SHANGHAI
