@@ -29,6 +29,7 @@ from campaign.context import Campaign
 from campaign.i18n import LANG_ENV, language, set_language, t
 from campaign.logfile import log_path, setup_logging
 from storage.records import Member, Settings
+from tui.css_parsed_once import keep_parsed_css
 
 Mode = Literal["kiosk", "admin"]
 MODES: tuple[Mode, ...] = ("kiosk", "admin")
@@ -140,6 +141,7 @@ class ChuangyouApp(App[int]):
         #: The command that recovers from the last fault shown, if any (printed when the app ends: tui/fault_guard.py).
         self.recovery_command: str | None = None
         self.title = t("app.title")
+        keep_parsed_css()  # each stylesheet source parsed once, not again for every new screen
         self._start_in_theme(KIOSK_THEME if mode == "kiosk" else ADMIN_THEME)
 
     def _start_in_theme(self, theme: Theme) -> None:
