@@ -23,8 +23,9 @@ lint: $(BIN)/.installed
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy --strict
 
+# Two workers, each test file whole in one of them: the suite takes ~8 minutes on 2 cores instead of ~15.
 pytest: $(BIN)/.installed
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 test: lint typecheck pytest
 
