@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import shutil
 import subprocess
@@ -284,6 +285,7 @@ async def _measure_ui(data_dir: Path, rounds: int) -> tuple[list[float], list[fl
     signin_ui: list[float] = []
     plain.clear()
     in_place.clear()
+    gc.disable()  # as the kiosk starts (tui.cli.startup): collection resumes with the start frozen (end_start_up)
     app = ChuangyouApp(c, "kiosk", cursor_blink=False)
     hook_display(app)
     async with app.run_test(size=SIZE) as pilot:
