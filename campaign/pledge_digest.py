@@ -131,6 +131,12 @@ class PledgeDigest:
             kept = self._orders.get(years)
             return kept[1] if kept is not None and kept[0] == fingerprint else None
 
+    def has_board_order(self, years: str) -> bool:
+        """Whether an order was ever kept for ``years`` (current or not)."""
+        with self._lock:
+            self._load()
+            return years in self._orders
+
     def keep_board_order(self, years: str, fingerprint: str, ids: list[str]) -> None:
         """Keep the board's order; written out at once if the kept digest has none for ``years`` yet, else with
         the next write (:meth:`save_if_changed`, or after :data:`SAVE_AFTER`)."""

@@ -123,6 +123,27 @@ def test_the_board_order_is_kept_until_a_pledge_or_the_roster_changes(
     assert "新的承诺" in {line.pledge.text for line in q.pledge_board(third, per_page=50).lines}
 
 
+def test_after_a_step_the_board_is_not_sorted_whole_while_someone_waits(
+    roster: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(roster)
+    kiosk = _program(roster)
+    q.pledge_board(kiosk)  # the first open ever: sorted whole, the order kept
+    bring_to(roster, PledgeState.PUBLISHED, member="D001", text="又一条承诺")  # another program's step
+    with monkeypatch.context() as m:
+        m.setattr(type(digest_for(kiosk.store)), "keep_board_order", _must_not_sort)
+        for page in range(2):
+            assert q.pledge_board(kiosk, page=page, per_page=4) == _from_files(kiosk, page=page, per_page=4)[0]
+    # A program's read-ahead sorts it whole again, so the next program to start finds the order kept.
+    q.warm_up(_program(roster))
+    later = _program(roster)
+    with monkeypatch.context() as m:
+        m.setattr(q, "_public_sorted", _must_not_sort)
+        board = q.pledge_board(later, per_page=50)
+    assert board == _from_files(later, per_page=50)[0]
+    assert "又一条承诺" in {line.pledge.text for line in board.lines}
+
+
 def _must_not_sort(*args: object) -> object:
     raise AssertionError("the board was sorted again though nothing changed")
 
