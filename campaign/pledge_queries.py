@@ -222,8 +222,7 @@ def pledge_board(
             key, fingerprint = _order_key(years), _fingerprint(files, roster_file)
             ids = digest.board_order(key, fingerprint)
             if ids is None and not digest.has_board_order(key):
-                lists = [_public_sorted(c, f"{root}/{p}", f.rows, roster, members) for p, f in files]
-                ids = [row[0] for _, row in heapq.merge(*lists)]
+                ids = _whole_order(c, files, roster, members)
                 digest.keep_board_order(key, fingerprint, ids)
             if ids is not None:
                 pages = max(1, -(-len(ids) // per_page))
@@ -298,9 +297,16 @@ def keep_board_order(c: Campaign) -> None:
     files = list(digest.files(years))
     key, fingerprint = _order_key(years), _fingerprint(files, roster_file)
     if digest.board_order(key, fingerprint) is None:
-        root = str(c.store.dir)
-        lists = [_public_sorted(c, f"{root}/{p}", f.rows, roster, members) for p, f in files]
-        digest.keep_board_order(key, fingerprint, [row[0] for _, row in heapq.merge(*lists)])
+        digest.keep_board_order(key, fingerprint, _whole_order(c, files, roster, members))
+
+
+def _whole_order(
+    c: Campaign, files: list[tuple[str, FileDigest]], roster: object, members: dict[str, _Who]
+) -> list[str]:
+    """The ids of the whole board (no filter), in order: each file's public pledges sorted, then merged."""
+    root = str(c.store.dir)
+    lists = [_public_sorted(c, f"{root}/{p}", f.rows, roster, members) for p, f in files]
+    return [row[0] for _, row in heapq.merge(*lists)]
 
 
 def warm_up(c: Campaign) -> None:
